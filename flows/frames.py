@@ -1,0 +1,110 @@
+"""Tidy Polars frames of the pipeline: documents, observations and rejects.
+
+The frames are the hand-off between stages: typed columns, one row per
+document / fact / reject, ready for Pandera and for DuckDB through Arrow.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+import polars as pl
+
+from flows.documents import Document, RejectedInput
+from flows.observations import EXTRACTOR_VERSION, Observation
+
+DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
+    "doc_id": pl.String(),
+    "source": pl.String(),
+    "title": pl.String(),
+    "published": pl.Date(),
+    "url": pl.String(),
+    "province": pl.String(),
+    "format": pl.String(),
+    "encoding": pl.String(),
+    "content_hash": pl.String(),
+    "size_bytes": pl.Int64(),
+    "n_chars": pl.Int64(),
+    "n_sentences": pl.Int64(),
+    "extractor_version": pl.String(),
+}
+
+OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
+    "doc_id": pl.String(),
+    "source": pl.String(),
+    "indicator": pl.String(),
+    "subject": pl.String(),
+    "measure": pl.String(),
+    "value": pl.Float64(),
+    "value_low": pl.Float64(),
+    "value_high": pl.Float64(),
+    "unit": pl.String(),
+    "period": pl.String(),
+    "area_code": pl.String(),
+    "area": pl.String(),
+    "approx": pl.Boolean(),
+    "qualifier": pl.String(),
+    "text": pl.String(),
+    "start": pl.Int64(),
+    "end": pl.Int64(),
+}
+
+REJECT_SCHEMA: dict[str, pl.DataType] = {
+    "source": pl.String(),
+    "doc_id": pl.String(),
+    "stage": pl.String(),
+    "check": pl.String(),
+    "reason": pl.String(),
+    "record": pl.String(),
+}
+
+
+def documents_frame(docs: Sequence[Document]) -> pl.DataFrame:
+    """One row per document version."""
+    return pl.DataFrame(
+        {
+            "doc_id": [d.doc_id for d in docs],
+            "source": [d.source for d in docs],
+            "title": [d.title for d in docs],
+            "published": [d.published for d in docs],
+            "url": [d.url for d in docs],
+            "province": [d.province for d in docs],
+            "format": [d.format for d in docs],
+            "encoding": [d.encoding for d in docs],
+            "content_hash": [d.content_hash for d in docs],
+            "size_bytes": [d.size_bytes for d in docs],
+            "n_chars": [len(d.text) for d in docs],
+            "n_sentences": [len(d.sentences) for d in docs],
+            "extractor_version": [EXTRACTOR_VERSION] * len(docs),
+        },
+        schema=DOCUMENT_SCHEMA,
+    )
+
+
+def observations_frame(observations: Iterable[Observation]) -> pl.DataFrame:
+    """One row per fact, the CONTRACT.md columns in order."""
+    rows = [o.to_record() for o in observations]
+    return pl.DataFrame(rows, schema=OBSERVATION_SCHEMA)
+
+
+def rejects_frame(rows: Iterable[dict[str, object]]) -> pl.DataFrame:
+    """One row per reject: which input, which stage and check, why, and the record if any."""
+    return pl.DataFrame(list(rows), schema=REJECT_SCHEMA)
+
+
+def input_reject(exc: RejectedInput) -> dict[str, object]:
+    """The reject row of an input that could not be read."""
+    return {
+        "source": exc.source,
+        "doc_id": None,
+        "stage": "read",
+        "check": exc.check,
+        "reason": exc.reason,
+        "record": None,
+    }
+
+
+def record_json(row: dict[str, object]) -> str:
+    """A rejected row kept as JSON, so nothing is lost."""
+    return json.dumps(row, ensure_ascii=False, default=str, sort_keys=True)
