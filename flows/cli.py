@@ -1,30 +1,59 @@
-"""The `chitieu` command line: run, extract, query (and more as they land)."""
+"""The `chitieu` command line: run the flow, extract without loading, query the warehouse."""
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from flows.documents import discover, read_documents
-from flows.observations import extract_observations
+from flows.observations import OBSERVATION_FIELDS, extract_observations
+from flows.settings import get_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
 
 app = typer.Typer(
     help="chitieu: Vietnamese provincial reports into a versioned DuckDB warehouse of facts.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
-class ExtractFormat(str, Enum):
+class ExtractFormat(StrEnum):
+    """How `extract` prints facts."""
+
     jsonl = "jsonl"
     csv = "csv"
     table = "table"
+
+
+class QueryFormat(StrEnum):
+    """How `query` and `history` print rows."""
+
+    table = "table"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Warehouse file [default: $CHITIEU_DB or warehouse/chitieu.duckdb]."),
+]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one clear line on stderr; the caller raises the returned Exit."""
+    typer.echo(f"chitieu: error: {message}", err=True)
+    return typer.Exit(code)
 
 
 @app.callback()
@@ -32,32 +61,216 @@ def _root() -> None:
     """chitieu: Vietnamese provincial reports into a versioned DuckDB warehouse of facts."""
 
 
-def _fail(message: str, code: int = 2) -> None:
-    """One clear line on stderr and a non-zero exit; never a traceback."""
-    typer.echo(f"chitieu: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
-    fmt: Annotated[ExtractFormat, typer.Option("--format", help="Output format.")] = ExtractFormat.jsonl,
+    fmt: Annotated[ExtractFormat, typer.Option("--format", help="Output format.")] = (
+        ExtractFormat.jsonl
+    ),
 ) -> None:
-    """Print the facts found in reports; nothing is written to the warehouse."""
+    """Print the facts found in reports (one CONTRACT.md record a line); nothing is written."""
     files, missing = discover(paths)
-    for reject in missing:
-        typer.echo(f"chitieu: {reject.source}: {reject.reason}", err=True)
     docs, rejects = read_documents(files)
-    for reject in rejects:
-        typer.echo(f"chitieu: {reject.source}: {reject.reason}", err=True)
-    out = sys.stdout
-    for doc in docs:
-        for obs in extract_observations(doc):
-            out.write(json.dumps(obs.to_record(), ensure_ascii=False) + "\n")
+    for reject in [*missing, *rejects]:
+        typer.echo(f"chitieu: rejected {reject.source}: {reject.reason}", err=True)
+    records = (o.to_record() for doc in docs for o in extract_observations(doc))
+    _print_rows(
+        list(OBSERVATION_FIELDS), ([r[k] for k in OBSERVATION_FIELDS] for r in records), fmt.value
+    )
     if missing or rejects:
         raise typer.Exit(1)
 
 
+@app.command()
+def run(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Report files or folders [default: seeds/reports].")
+    ] = None,
+    db: DbOption = None,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Input is a full snapshot: close facts of absent reports."),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Run the ETL flow (a real Prefect flow run) over reports into the warehouse.
+
+    Exit status: 0 when every file and fact loaded, 1 when some were rejected
+    (see the `rejects` table), 2 on a usage or warehouse error.
+    """
+    settings = get_settings()
+    db_path = db or settings.db_path
+    inputs = paths or [settings.reports_dir]
+    for p in inputs:
+        if not p.exists():
+            raise _fail(f"{p}: no such file or folder")
+    if quiet or as_json:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
+    _check_prefect_api()
+    summary = _run_flow(inputs, db_path, full, show_progress=not (quiet or as_json))
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, default=str))
+    elif not quiet:
+        _print_summary(summary)
+    if summary["rejected"]:
+        raise typer.Exit(1)
+
+
+def _run_flow(inputs: Sequence[Path], db_path: Path, full: bool, show_progress: bool) -> dict:
+    """Run the flow, with a progress bar over files on a terminal."""
+    from rich.progress import Progress
+
+    from flows import etl
+    from flows.documents import discover as find_files
+    from flows.warehouse import WarehouseError
+
+    total = len(find_files(list(inputs))[0])
+    show = show_progress and sys.stderr.isatty()
+    with Progress(transient=True, disable=not show) as progress:
+        bar = progress.add_task("reports", total=total)
+
+        def advance(n: int) -> None:
+            progress.advance(bar, n)
+
+        etl.add_progress_hook(advance)
+        try:
+            return etl.chitieu_etl([str(p) for p in inputs], str(db_path), full)
+        except WarehouseError as exc:
+            raise _fail(str(exc)) from None
+        finally:
+            etl.remove_progress_hook(advance)
+
+
+def _check_prefect_api() -> None:
+    """A configured Prefect API that does not answer is reported in one line, up front."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        return
+    import httpx
+
+    try:
+        httpx.get(f"{url.rstrip('/')}/health", timeout=5).raise_for_status()
+    except httpx.HTTPError as exc:
+        raise _fail(
+            f"cannot reach the Prefect API at {url} ({type(exc).__name__}); "
+            "unset PREFECT_API_URL (or `prefect config unset PREFECT_API_URL`) "
+            "to use the embedded server"
+        ) from None
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    """The short human summary of a run."""
+    out = [
+        f"files read       {summary['files']} ({summary['skipped_unchanged']} unchanged, skipped)",
+        f"facts found      {summary['facts']}",
+        f"rows inserted    {summary['inserted']}",
+        f"rows closed      {summary['closed']}",
+        f"rows unchanged   {summary['unchanged']}",
+        f"rows rejected    {summary['rejected']}",
+        f"warehouse        {summary['warehouse']} (load {summary['load_id']})",
+    ]
+    for r in summary["rejects"][:10]:
+        out.append(f"  rejected {r['source']}: {r['reason']}")
+    out.append(
+        'try              chitieu query "SELECT indicator, value, unit, period, area_code '
+        'FROM current_observations LIMIT 10"'
+    )
+    typer.echo("\n".join(out))
+
+
+@app.command()
+def query(
+    sql: Annotated[str | None, typer.Argument(help="A SQL statement (read-only).")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the SQL from a file.")
+    ] = None,
+    db: DbOption = None,
+    fmt: Annotated[
+        QueryFormat, typer.Option("--format", help="Output format.")
+    ] = QueryFormat.table,
+) -> None:
+    """Run SQL against the warehouse, opened read-only."""
+    from flows.warehouse import WarehouseError
+    from flows.warehouse import query as run_query
+
+    if (sql is None) == (file is None):
+        raise _fail("give either a SQL statement or --file FILE")
+    if file is not None:
+        try:
+            sql = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"{file}: {exc.strerror or exc}") from None
+    db_path = db or get_settings().db_path
+    if not db_path.exists():
+        raise _fail(f"{db_path}: no warehouse yet; run `chitieu run` first")
+    try:
+        columns, rows = run_query(db_path, sql or "")
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    _print_rows(columns, rows, fmt.value)
+
+
+@app.command()
+def history(
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only facts of this source.")
+    ] = None,
+    indicator: Annotated[
+        str | None, typer.Option("--indicator", help="Only facts of this indicator.")
+    ] = None,
+    db: DbOption = None,
+    fmt: Annotated[
+        QueryFormat, typer.Option("--format", help="Output format.")
+    ] = QueryFormat.table,
+) -> None:
+    """Show every version of the facts, oldest first."""
+    from flows.warehouse import WarehouseError
+    from flows.warehouse import history as fact_history
+
+    db_path = db or get_settings().db_path
+    if not db_path.exists():
+        raise _fail(f"{db_path}: no warehouse yet; run `chitieu run` first")
+    try:
+        columns, rows = fact_history(db_path, source=source, indicator=indicator)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    _print_rows(columns, rows, fmt.value)
+
+
+def _print_rows(columns: list[str], rows: Iterator[Sequence[Any]] | list, fmt: str) -> None:
+    """Rows on stdout as JSON lines, CSV or a table."""
+    out = sys.stdout
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(
+                json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str)
+                + "\n"
+            )
+    elif fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console(file=out, width=max(120, len(columns) * 14)).print(table)
+    out.flush()
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: errors as one line, never a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("chitieu: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last guard before the user's terminal
+        typer.echo(f"chitieu: error: {type(exc).__name__}: {exc}".splitlines()[0], err=True)
+        sys.exit(2)

@@ -20,7 +20,9 @@ class Settings:
     """Where chitieu reads and writes, resolved once per command or flow run."""
 
     db_path: Path = field(
-        default_factory=lambda: _env_path("CHITIEU_DB", PROJECT_ROOT / "warehouse" / "chitieu.duckdb")
+        default_factory=lambda: _env_path(
+            "CHITIEU_DB", PROJECT_ROOT / "warehouse" / "chitieu.duckdb"
+        )
     )
     reports_dir: Path = field(
         default_factory=lambda: _env_path("CHITIEU_REPORTS", PROJECT_ROOT / "seeds" / "reports")

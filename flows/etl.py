@@ -1,0 +1,261 @@
+"""The Prefect flow: report files in, validated and versioned facts in the warehouse.
+
+This module only wires the stages (documents → observations → frames →
+schemas → warehouse); each stage is a plain function tested on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.tasks import exponential_backoff
+
+from flows import __version__
+from flows.documents import Document, InputFile, RejectedInput, discover, read_document
+from flows.frames import documents_frame, input_reject, observations_frame, rejects_frame
+from flows.observations import EXTRACTOR_VERSION, Observation, extract_observations
+from flows.schemas import validate_documents, validate_observations
+from flows.settings import get_settings
+from flows.warehouse import LoadResult, WarehouseLocked, known_inputs, load
+
+BATCH_SIZE = 250
+"""Files per extraction task: thousands of files are a few dozen task runs, not thousands."""
+
+ProgressHook = Callable[[int], None]
+_progress_hooks: list[ProgressHook] = []
+
+
+def add_progress_hook(hook: ProgressHook) -> None:
+    """Be told how many more files were handled (the CLI draws its progress bar from this)."""
+    _progress_hooks.append(hook)
+
+
+def remove_progress_hook(hook: ProgressHook) -> None:
+    """Stop telling `hook` about progress."""
+    if hook in _progress_hooks:
+        _progress_hooks.remove(hook)
+
+
+@dataclass
+class ExtractedBatch:
+    """What one batch of files became: documents, facts, rejects, and the files skipped."""
+
+    documents: pl.DataFrame
+    observations: pl.DataFrame
+    rejects: pl.DataFrame
+    skipped: list[str] = field(default_factory=list)
+
+
+def content_hash(path: Path) -> str:
+    """The fingerprint of a file's bytes, as `documents.content_hash` records it."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def extract_batch(files: Sequence[InputFile], known: dict[str, tuple[str, str]]) -> ExtractedBatch:
+    """Read and extract a batch of files; a file loaded before with the same bytes and
+    extractor version is skipped (the warehouse's own record is the cache)."""
+    docs: list[Document] = []
+    observations: list[Observation] = []
+    rejects: list[dict[str, object]] = []
+    skipped: list[str] = []
+    for file in files:
+        seen = known.get(file.source)
+        try:
+            if seen is not None and seen == (content_hash(file.path), EXTRACTOR_VERSION):
+                skipped.append(file.source)
+                continue
+            doc = read_document(file)
+        except RejectedInput as exc:
+            rejects.append(input_reject(exc))
+            continue
+        except OSError as exc:
+            rejects.append(input_reject(RejectedInput(file.source, f"cannot read file: {exc}")))
+            continue
+        docs.append(doc)
+        observations.extend(extract_observations(doc))
+    for hook in _progress_hooks:
+        hook(len(files))
+    return ExtractedBatch(
+        documents_frame(docs), observations_frame(observations), rejects_frame(rejects), skipped
+    )
+
+
+def batches(files: Sequence[InputFile], size: int = BATCH_SIZE) -> list[list[InputFile]]:
+    """Files cut into batches of at most `size`."""
+    return [list(files[i : i + size]) for i in range(0, len(files), size)]
+
+
+def _is_lock_error(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a load only when another writer held the warehouse file."""
+    try:
+        state.result()
+    except WarehouseLocked:
+        return True
+    except Exception:  # any other failure is not helped by a retry
+        return False
+    return False
+
+
+@task(name="extract-reports", cache_policy=NO_CACHE, retries=0)
+def extract_reports(files: list[InputFile], known: dict[str, tuple[str, str]]) -> ExtractedBatch:
+    """Documents and facts of one batch of files (a parse error is not retried)."""
+    batch = extract_batch(files, known)
+    get_run_logger().info(
+        "batch of %d files: %d documents, %d facts, %d skipped unchanged, %d rejected",
+        len(files),
+        batch.documents.height,
+        batch.observations.height,
+        len(batch.skipped),
+        batch.rejects.height,
+    )
+    return batch
+
+
+@task(name="validate-frames", cache_policy=NO_CACHE)
+def validate_frames(
+    documents: pl.DataFrame, observations: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Valid documents, valid observations, and the rejects of both."""
+    docs, doc_rejects = validate_documents(documents)
+    bad_docs = set(doc_rejects["doc_id"].drop_nulls().to_list())
+    obs = observations.filter(~pl.col("doc_id").is_in(list(bad_docs)))
+    obs, obs_rejects = validate_observations(obs)
+    return docs, obs, pl.concat([doc_rejects, obs_rejects])
+
+
+@task(
+    name="load-warehouse",
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=exponential_backoff(backoff_factor=2),
+    retry_condition_fn=_is_lock_error,
+)
+def load_warehouse(
+    db_path: Path,
+    documents: pl.DataFrame,
+    observations: pl.DataFrame,
+    rejects: pl.DataFrame,
+    sources: list[str],
+    full: bool,
+    lock_timeout_s: float,
+) -> LoadResult:
+    """One transaction: the facts versioned into the warehouse, the load audited."""
+    return load(
+        db_path,
+        documents,
+        observations,
+        rejects,
+        sources=sources,
+        full=full,
+        code_version=__version__,
+        extractor_version=EXTRACTOR_VERSION,
+        flow_run_id=flow_run.get_id(),
+        started_at=datetime.now(UTC),
+        lock_timeout_s=lock_timeout_s,
+    )
+
+
+@flow(name="chitieu-etl", log_prints=False)
+def chitieu_etl(
+    paths: list[str] | None = None,
+    db_path: str | None = None,
+    full: bool = False,
+    batch_size: int = BATCH_SIZE,
+) -> dict[str, Any]:
+    """Extract every fact from the reports under `paths`, validate, and load them into the
+    warehouse as versioned rows. `full=True` treats the input as a complete snapshot:
+    facts of reports no longer present are closed."""
+    logger = get_run_logger()
+    settings = get_settings()
+    db = Path(db_path) if db_path else settings.db_path
+    inputs = [Path(p) for p in paths] if paths else [settings.reports_dir]
+    files, missing = discover(inputs)
+    logger.info("%d files under %s", len(files), ", ".join(map(str, inputs)))
+    known = known_inputs(db)
+
+    futures = [extract_reports.submit(chunk, known) for chunk in batches(files, batch_size)]
+    parts = [f.result() for f in futures]
+    documents = pl.concat([p.documents for p in parts]) if parts else documents_frame([])
+    observations = pl.concat([p.observations for p in parts]) if parts else observations_frame([])
+    read_rejects = pl.concat(
+        [rejects_frame(input_reject(m) for m in missing), *(p.rejects for p in parts)]
+    )
+    skipped = [s for p in parts for s in p.skipped]
+    for row in read_rejects.iter_rows(named=True):
+        logger.warning("rejected %s: %s", row["source"], row["reason"])
+
+    docs, obs, row_rejects = validate_frames(documents, observations)
+    rejects = pl.concat([read_rejects, row_rejects])
+    result = load_warehouse(
+        db, docs, obs, rejects, [f.source for f in files], full, settings.lock_timeout_s
+    )
+    summary = {
+        "files": len(files) + len(missing),
+        "documents": docs.height,
+        "skipped_unchanged": len(skipped),
+        "facts": observations.height,
+        "inserted": result.inserted,
+        "closed": result.closed,
+        "unchanged": result.unchanged,
+        "rejected": rejects.height,
+        "rejected_files": read_rejects.height,
+        "rejects": [
+            {"source": r["source"], "stage": r["stage"], "reason": r["reason"]}
+            for r in rejects.select("source", "stage", "reason").iter_rows(named=True)
+        ],
+        "load_id": result.load_id,
+        "warehouse": str(db),
+        "flow_run_id": flow_run.get_id(),
+    }
+    _publish(summary, obs)
+    logger.info(
+        "load %s: %d inserted, %d closed, %d unchanged, %d rejected",
+        result.load_id,
+        result.inserted,
+        result.closed,
+        result.unchanged,
+        rejects.height,
+    )
+    return summary
+
+
+def _publish(summary: dict[str, Any], observations: pl.DataFrame) -> None:
+    """Prefect artifacts: the load in markdown, and facts per indicator and province."""
+    lines = [
+        f"# chitieu load {summary['load_id']}",
+        "",
+        "| files | documents | skipped | facts | inserted | closed | unchanged | rejected |",
+        "|---|---|---|---|---|---|---|---|",
+        "| {files} | {documents} | {skipped_unchanged} | {facts} | {inserted} | {closed} "
+        "| {unchanged} | {rejected} |".format(**summary),
+    ]
+    if summary["rejects"]:
+        lines += ["", "## Rejects", "", "| source | stage | reason |", "|---|---|---|"]
+        lines += [
+            f"| {r['source']} | {r['stage']} | {str(r['reason']).replace('|', '/')} |"
+            for r in summary["rejects"][:200]
+        ]
+    create_markdown_artifact(
+        key="chitieu-load-summary", markdown="\n".join(lines), description="What this run loaded"
+    )
+    table = (
+        observations.group_by("indicator", "area_code")
+        .len("facts")
+        .sort("indicator", "area_code", nulls_last=True)
+        .to_dicts()
+    )
+    create_table_artifact(
+        key="chitieu-facts-by-indicator",
+        table=table,
+        description="Facts per indicator and province",
+    )
