@@ -193,9 +193,6 @@ def query(
     ] = QueryFormat.table,
 ) -> None:
     """Run SQL against the warehouse, opened read-only."""
-    from flows.warehouse import WarehouseError
-    from flows.warehouse import query as run_query
-
     if (sql is None) == (file is None):
         raise _fail("give either a SQL statement or --file FILE")
     if file is not None:
@@ -206,6 +203,9 @@ def query(
     db_path = db or get_settings().db_path
     if not db_path.exists():
         raise _fail(f"{db_path}: no warehouse yet; run `chitieu run` first")
+    from flows.warehouse import WarehouseError
+    from flows.warehouse import query as run_query
+
     try:
         columns, rows = run_query(db_path, sql or "")
     except WarehouseError as exc:
@@ -227,12 +227,12 @@ def history(
     ] = QueryFormat.table,
 ) -> None:
     """Show every version of the facts, oldest first."""
-    from flows.warehouse import WarehouseError
-    from flows.warehouse import history as fact_history
-
     db_path = db or get_settings().db_path
     if not db_path.exists():
         raise _fail(f"{db_path}: no warehouse yet; run `chitieu run` first")
+    from flows.warehouse import WarehouseError
+    from flows.warehouse import history as fact_history
+
     try:
         columns, rows = fact_history(db_path, source=source, indicator=indicator)
     except WarehouseError as exc:

@@ -1,0 +1,78 @@
+"""The command line as a user meets it: JSON lines from `extract`, a read-only `query`,
+and one-line errors with a non-zero exit for bad arguments."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.observations import OBSERVATION_FIELDS
+from tests.conftest import SEED_REPORTS, write_report
+
+CHITIEU = [sys.executable, "-m", "flows"]
+
+
+def chitieu(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command in a subprocess, as a user would."""
+    return subprocess.run([*CHITIEU, *args], capture_output=True, text=True, timeout=180, env=env)
+
+
+def test_extract_prints_one_contract_record_per_line():
+    out = chitieu("extract", str(SEED_REPORTS), "--format", "jsonl")
+    assert out.returncode == 0, out.stderr
+    records = [json.loads(line) for line in out.stdout.splitlines()]
+    assert records, "the seed report has facts"
+    for record in records:
+        assert tuple(record) == OBSERVATION_FIELDS
+        assert record["source"] == "000_99cc5f84f4453255.txt"
+
+
+def test_extract_of_a_file_names_the_source_by_its_file_name(tmp_path: Path):
+    report = write_report(
+        tmp_path / "in", "bao cáo.txt", "Năm 2023, thu ngân sách đạt 1.234 tỷ đồng."
+    )
+    out = chitieu("extract", str(report))
+    assert out.returncode == 0, out.stderr
+    assert {json.loads(line)["source"] for line in out.stdout.splitlines()} == {"bao cáo.txt"}
+
+
+def test_extract_csv_has_a_header_of_the_contract_fields():
+    out = chitieu("extract", str(SEED_REPORTS), "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == ",".join(OBSERVATION_FIELDS)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["extract", "no/such/folder"],
+        ["extract", str(SEED_REPORTS), "--format", "yaml"],
+        ["run", "no/such/folder"],
+        ["query"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_arguments_give_one_line_and_a_non_zero_exit(args: list[str]):
+    out = chitieu(*args)
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    assert out.stderr.strip(), "the user is told what went wrong"
+
+
+def test_a_missing_path_is_named_in_the_error():
+    out = chitieu("extract", "no/such/folder")
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        "chitieu: rejected no/such/folder: no such file or folder"
+    ]
+
+
+def test_query_without_a_warehouse_says_how_to_make_one(tmp_path: Path):
+    out = chitieu("query", "SELECT 1", "--db", str(tmp_path / "none.duckdb"))
+    assert out.returncode == 2
+    assert "no warehouse yet" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
