@@ -1,0 +1,2 @@
+-- How many sources the run read.
+SELECT count(*) FROM read_sources;

@@ -1,0 +1,2 @@
+-- The newest migration applied to the file.
+SELECT max(version) FROM schema_migrations;
