@@ -1,25 +1,49 @@
 """Documents: input files read, decoded, normalised to NFC and split into sentences.
 
 Stage 1 of the pipeline. Every input file becomes either a `Document` or a
-`RejectedInput` with the reason; nothing is dropped silently.
+`RejectedInput` with a one-line reason that names the file; nothing is dropped
+silently and no parser error escapes as a traceback. Text files may be in
+UTF-8, UTF-16, Windows-1258, TCVN3 or VNI (see `flows.decoding`); web pages,
+Word files and PDFs are read by their libraries (see `flows.formats`).
+Metadata (url, published date, province, title) comes from the file itself,
+from front matter at the top of a text file, or from `NAME.meta.json` beside it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import stat
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
-TEXT_SUFFIXES = frozenset({".txt", ".md"})
+from flows.decoding import (
+    DecodeError,
+    binary_kind,
+    decode_bytes,
+    repair_legacy,
+    vietnamese_letter_share,
+)
+from flows.formats import ExtractedText, FormatError, read_docx, read_html, read_pdf
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".text", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+META_SUFFIX = ".meta.json"
+
+MIN_LETTERS_FOR_LANGUAGE = 200
+"""Texts with fewer letters are not judged for language (tables, short notes)."""
+MIN_VIETNAMESE_SHARE = 0.02
+"""Real Vietnamese has ~20% letters with diacritics; English with a few place names ~1%."""
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """A sentence as a span of its document's NFC text."""
+class Sentence(NamedTuple):
+    """A sentence as a span of its document's NFC text (a named tuple: cheap to make in bulk)."""
 
     start: int
     end: int
@@ -60,90 +84,470 @@ class RejectedInput(Exception):
     """An input that cannot become a document; `reason` is one line for the user."""
 
     def __init__(self, source: str, reason: str, check: str = "read") -> None:
+        reason = " ".join(reason.split())
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
         self.check = check
 
 
+# --- text ----------------------------------------------------------------------------
+
+
 def doc_id_of(text: str) -> str:
     """Stable id of a document version: first 16 hex digits of SHA-256 of the NFC text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256()
+    step = 1 << 20
+    for i in range(0, len(text), step):
+        digest.update(text[i : i + step].encode("utf-8", errors="surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 
 def normalise(text: str) -> str:
-    """NFC text with unified line ends."""
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """NFC text with unified line ends (copies only when something changes)."""
+    if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = _LINE_BREAKS.sub("\n", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+(?=[\"“‘(\[]?[A-ZÀ-Ỹ0-9Đ])|\n+")
+# --- sentences -----------------------------------------------------------------------
+
+_CANDIDATE = re.compile(r"\n|[.!?…](?=[\s\"'”’»)\]])")
+"""Where a sentence may end: a line end, or a terminator followed by space or a closing quote."""
+_SPACE_RUN = re.compile(r"\s*+")
+_CLOSERS = re.compile(r"[\"'”’»)\]]*+")
+_GAP = re.compile(r"[ \t\u00a0\u202f\u2009]++")
+_OPENERS = frozenset("\"'“‘«([")
+_TERMINATORS = frozenset(".!?…")
+ABBREVIATIONS = frozenset(
+    {
+        "tp", "tx", "tt", "ths", "th.s", "ts", "pgs", "pgs.ts", "gs", "gs.ts", "bs", "ks",
+        "cn", "ncs", "v.v", "vv", "mr", "mrs", "ms", "dr", "st", "nxb", "tr", "sđd", "vd",
+        "đ/c", "đc", "no", "ttg", "ubnd", "q", "p", "h", "x",
+    }
+)  # fmt: skip
+"""Words that end with a period inside a sentence ("TP. Hồ Chí Minh", "ThS. Nguyễn")."""
+_ROMAN = re.compile(r"[IVXLC]+|[ivxlc]+|\d{1,3}|[a-zđ]")
+_TOKEN_BEFORE = re.compile(r"[^\s(\[\"'“‘«]+$")
+
+
+def _is_abbreviation(text: str, period: int, sentence_start: int) -> bool:
+    """True when the period at `period` closes an abbreviation or a heading number."""
+    m = _TOKEN_BEFORE.search(text, max(sentence_start, period - 24), period)
+    if m is None:
+        return False
+    token = m.group()
+    lowered = token.lower()
+    if lowered in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+        return True
+    # "1. Kinh tế", "II. Nhiệm vụ", "a. Nông nghiệp": a heading number opens the sentence
+    return m.start() == sentence_start and _ROMAN.fullmatch(token) is not None
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
-    """Sentences with their offsets; a paragraph is a block of lines between blank lines."""
+    """Sentences with their offsets; a paragraph is a block of lines between blank lines.
+
+    A sentence ends at a line end, or at . ! ? … followed by space and a capital,
+    a digit or an opening quote, except after an abbreviation. Linear in the text.
+    """
     sentences: list[Sentence] = []
+    append = sentences.append
+    n = len(text)
     paragraph = 0
-    for block in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
-        for line in re.finditer(r"[^\n]+", block.group()):
-            base = block.start() + line.start()
-            chunk = line.group()
-            cut = 0
-            for m in _SENTENCE_END.finditer(chunk):
-                _append(sentences, chunk, base, cut, m.start(), paragraph)
-                cut = m.end()
-            _append(sentences, chunk, base, cut, len(chunk), paragraph)
-        paragraph += 1
+    start = 0
+    for m in _CANDIDATE.finditer(text):
+        i = m.start()
+        if i < start:
+            continue
+        if text[i] == "\n":
+            _add(append, text, start, i, paragraph)
+            start = _SPACE_RUN.match(text, i).end()
+            if text.count("\n", i, start) > 1:
+                paragraph += 1
+            continue
+        j = _CLOSERS.match(text, i + 1).end()
+        gap = _GAP.match(text, j)
+        if gap is None:
+            continue
+        k = gap.end()
+        if k >= n:
+            continue
+        nxt = text[k]
+        if nxt not in _OPENERS and not (nxt.isupper() or nxt.isdigit()):
+            continue
+        if (
+            text[i] == "."
+            and (i == 0 or text[i - 1] not in _TERMINATORS)
+            and _is_abbreviation(text, i, _skip_space(text, start))
+        ):
+            continue
+        _add(append, text, start, j, paragraph)
+        start = k
+    _add(append, text, start, n, paragraph)
     return tuple(sentences)
 
 
-def _append(out: list[Sentence], chunk: str, base: int, a: int, b: int, paragraph: int) -> None:
-    piece = chunk[a:b]
-    stripped = piece.strip()
-    if not stripped:
-        return
-    lead = len(piece) - len(piece.lstrip())
-    start = base + a + lead
-    out.append(Sentence(start, start + len(stripped), paragraph))
+def _skip_space(text: str, i: int) -> int:
+    return _SPACE_RUN.match(text, i).end()
+
+
+def _add(append: Callable[[Sentence], None], text: str, a: int, b: int, paragraph: int) -> None:
+    """Append the span a..b without its surrounding whitespace, when anything is left."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if a < b:
+        append(Sentence(a, b, paragraph))
+
+
+# --- metadata ------------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n((?:[^\n]*\n){0,60}?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+_FRONT_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_KEYS = {
+    "url": "url",
+    "link": "url",
+    "source_url": "url",
+    "published": "published",
+    "date": "published",
+    "published_date": "published",
+    "publish_date": "published",
+    "ngay": "published",
+    "province": "province",
+    "tinh": "province",
+    "title": "title",
+    "tieu_de": "title",
+}
+
+
+def _parse_date(value: object, name: str) -> date:
+    """A published date from metadata: ISO date or datetime, or dd/mm/yyyy."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    try:
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise ValueError(
+            f"{name}: published date {text[:40]!r} is not a date (use YYYY-MM-DD)"
+        ) from None
+
+
+def _metadata(raw: dict[str, object], name: str) -> dict[str, object]:
+    """The known keys of a metadata mapping, checked and typed."""
+    out: dict[str, object] = {}
+    for key, value in raw.items():
+        field = _KEYS.get(str(key).strip().lower())
+        if field is None or value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if field == "published":
+            out[field] = _parse_date(value, name)
+        elif isinstance(value, str | int | float):
+            out[field] = str(value).strip().strip("\"'").strip()
+        else:
+            raise ValueError(f"{name}: {key} must be text, not {type(value).__name__}")
+    return out
+
+
+def split_front_matter(text: str) -> tuple[str, dict[str, object]]:
+    """The text without its leading `---` block of `key: value` lines, and those keys."""
+    m = _FRONT_MATTER.match(text)
+    if m is None:
+        return text, {}
+    raw: dict[str, object] = {}
+    for line in m.group(1).splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        kv = _FRONT_LINE.match(line)
+        if kv is None:
+            return text, {}
+        value = kv.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        raw[kv.group(1)] = value
+    return text[m.end() :], raw
+
+
+def sidecar_of(path: Path) -> Path | None:
+    """The `NAME.meta.json` beside a file (`report.txt.meta.json` or `report.meta.json`)."""
+    for candidate in (
+        path.with_name(path.name + META_SUFFIX),
+        path.with_name(path.stem + META_SUFFIX),
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _read_sidecar(path: Path) -> dict[str, object]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"metadata file {path.name} is not readable JSON: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ValueError(f"metadata file {path.name} must hold a JSON object")
+    return _metadata(raw, path.name)
+
+
+# --- discovering files ---------------------------------------------------------------
+
+
+def _skipped(name: str) -> bool:
+    """Hidden files, metadata sidecars and Word's lock files are not reports."""
+    return name.startswith((".", "~$")) or name.endswith(META_SUFFIX)
 
 
 def discover(paths: Sequence[Path]) -> tuple[list[InputFile], list[RejectedInput]]:
-    """Input files under the given files and folders; `source` is relative to the folder given."""
+    """Input files under the given files and folders; `source` is relative to the folder given.
+
+    Folders are walked recursively (following links to folders, but never twice
+    into the same one), in sorted order. What cannot be walked is a reject.
+    """
     files: list[InputFile] = []
     rejects: list[RejectedInput] = []
+    seen: set[tuple[int, int]] = set()
     for given in paths:
-        if given.is_dir():
-            for path in sorted(p for p in given.rglob("*") if p.is_file()):
-                if path.name.startswith(".") or path.name.endswith(".meta.json"):
-                    continue
-                files.append(InputFile(path, path.relative_to(given).as_posix()))
-        elif given.is_file():
-            files.append(InputFile(given, given.name))
+        given = Path(given)
+        label = str(given)
+        try:
+            info = given.stat()
+        except OSError as exc:
+            rejects.append(
+                RejectedInput(label, _os_reason(exc, "no such file or folder"), "discover")
+            )
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            found: list[InputFile] = []
+            _walk(given, given, found, rejects, {(info.st_dev, info.st_ino)})
+            found.sort(key=lambda f: f.source)
+            for f in found:
+                key = _file_key(f.path)
+                if key is None or key not in seen:
+                    if key is not None:
+                        seen.add(key)
+                    files.append(f)
+        elif stat.S_ISREG(info.st_mode):
+            key = (info.st_dev, info.st_ino)
+            if key not in seen:
+                seen.add(key)
+                files.append(InputFile(given, given.name))
         else:
-            rejects.append(RejectedInput(str(given), "no such file or folder", "discover"))
+            rejects.append(RejectedInput(label, "not a regular file or folder", "discover"))
     return files, rejects
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _os_reason(exc: OSError, missing: str) -> str:
+    import errno
+
+    if exc.errno == errno.ENOENT:
+        return missing
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+def _walk(
+    root: Path,
+    folder: Path,
+    found: list[InputFile],
+    rejects: list[RejectedInput],
+    ancestors: set[tuple[int, int]],
+) -> None:
+    """Collect the files under `folder`; links back into a folder on the way are rejects."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        rejects.append(
+            RejectedInput(
+                _relative(root, folder),
+                f"cannot read folder: {_os_reason(exc, 'folder vanished')}",
+                "discover",
+            )
+        )
+        return
+    for entry in entries:
+        if _skipped(entry.name):
+            continue
+        path = Path(entry.path)
+        source = _relative(root, path)
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            broken = "broken symbolic link" if entry.is_symlink() else "file vanished"
+            rejects.append(RejectedInput(source, _os_reason(exc, broken), "discover"))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            key = (info.st_dev, info.st_ino)
+            if key in ancestors:
+                rejects.append(
+                    RejectedInput(
+                        source, "symbolic link loop: links back to a folder above it", "discover"
+                    )
+                )
+                continue
+            _walk(root, path, found, rejects, ancestors | {key})
+        elif stat.S_ISREG(info.st_mode):
+            found.append(InputFile(path, source))
+        else:
+            rejects.append(
+                RejectedInput(source, "not a regular file (device, pipe or socket)", "discover")
+            )
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+    return rel if rel != "." else root.name or str(root)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    """All bytes of a file (one read; the caller checks the file did not change meanwhile)."""
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _format_of(path: Path, data: bytes) -> str:
+    """Which reader a file needs: by its suffix, else by its first bytes."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return "txt" if suffix != ".md" and suffix != ".markdown" else "md"
+    if suffix in HTML_SUFFIXES:
+        return "html" if b"<" in data[:65536] else "txt"  # a text file saved as .html
+    if suffix == ".docx":
+        return "docx"
+    if suffix == ".pdf":
+        return "pdf"
+    if suffix in {".doc", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".rtf"}:
+        raise RejectedInput(
+            "", f"unsupported file type '{suffix}' (save it as .docx, .pdf or .txt)", "format"
+        )
+    head = data[:1024].lstrip().lower()
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]:
+        return "docx"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        return "html"
+    kind = binary_kind(data)
+    if kind is not None:
+        raise RejectedInput("", f"binary file ({kind}), not a report", "binary")
+    return "txt"
+
+
+def _extract(fmt: str, data: bytes) -> tuple[ExtractedText, str]:
+    """The text of the file in its format, and the encoding it was in."""
+    if fmt in ("txt", "md"):
+        decoded = decode_bytes(data)
+        return ExtractedText(decoded.text), decoded.encoding
+    reader = {"html": read_html, "docx": read_docx, "pdf": read_pdf}[fmt]
+    if fmt != "html" and not data.startswith(b"%PDF-" if fmt == "pdf" else b"PK\x03\x04"):
+        kind = binary_kind(data)
+        what = f"{kind}" if kind else "something else"
+        raise FormatError(f"not a {fmt.upper()} file: its content is {what}", "format")
+    extracted = reader(data)
+    text, legacy = repair_legacy(extracted.text)
+    encoding = fmt if legacy is None else f"{fmt}+{legacy}"
+    return ExtractedText(text, extracted.title, extracted.published, extracted.url), encoding
 
 
 def read_document(file: InputFile) -> Document:
     """The document in a file, or `RejectedInput` saying why it cannot be read."""
+    source = file.source
     try:
-        data = file.path.read_bytes()
+        before = os.stat(file.path)
+        if not stat.S_ISREG(before.st_mode):
+            raise RejectedInput(source, "not a regular file", "read")
+        data = _read_bytes(file.path)
+        after = os.stat(file.path)
     except OSError as exc:
-        raise RejectedInput(file.source, f"cannot read file: {exc.strerror or exc}") from exc
-    if not data.strip():
-        raise RejectedInput(file.source, "empty file")
+        raise RejectedInput(
+            source, f"cannot read file: {_os_reason(exc, 'file vanished')}", "read"
+        ) from exc
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
+        data
+    ) != after.st_size:
+        raise RejectedInput(
+            source, "file changed while being read (try again when it is complete)", "changed"
+        )
+    if not data:
+        raise RejectedInput(source, "empty file", "empty")
+    content_hash = hashlib.sha256(data).hexdigest()[:16]
     try:
-        raw = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RejectedInput(file.source, f"not UTF-8 text (byte {exc.start})", "decode") from exc
-    text = normalise(raw)
+        fmt = _format_of(file.path, data)
+        extracted, encoding = _extract(fmt, data)
+    except RejectedInput as exc:
+        raise RejectedInput(source, exc.reason, exc.check) from None
+    except (DecodeError, FormatError) as exc:
+        raise RejectedInput(source, exc.reason, exc.check) from None
+    del data
+    text = normalise(extracted.text)
+    meta: dict[str, object] = {}
+    try:
+        if fmt in ("txt", "md"):
+            text, front = split_front_matter(text)
+            meta.update(_metadata(front, "front matter"))
+        sidecar = sidecar_of(file.path)
+        if sidecar is not None:
+            meta.update(_read_sidecar(sidecar))
+    except ValueError as exc:
+        raise RejectedInput(source, f"bad metadata: {exc}", "metadata") from None
+    if not text.strip():
+        raise RejectedInput(source, "no text: the file holds only whitespace", "empty")
+    _check_language(source, text)
+    title = meta.get("title") or extracted.title
     return Document(
         doc_id=doc_id_of(text),
-        source=file.source,
+        source=source,
         text=text,
         sentences=split_sentences(text),
-        content_hash=hashlib.sha256(data).hexdigest()[:16],
-        size_bytes=len(data),
+        format=fmt,
+        encoding=encoding,
+        content_hash=content_hash,
+        size_bytes=before.st_size,
+        title=" ".join(str(title).split()) if title else None,
+        published=meta.get("published") or extracted.published,  # type: ignore[arg-type]
+        url=meta.get("url") or extracted.url,  # type: ignore[arg-type]
+        province=meta.get("province"),  # type: ignore[arg-type]
     )
+
+
+def _check_language(source: str, text: str) -> None:
+    """Reject a long text with (almost) no Vietnamese letters: it is not a Vietnamese report."""
+    sample = text[: 1 << 20]
+    viet, letters = vietnamese_letter_share(sample)
+    if letters >= MIN_LETTERS_FOR_LANGUAGE and viet < MIN_VIETNAMESE_SHARE * letters:
+        raise RejectedInput(
+            source,
+            f"not Vietnamese text: {viet} of {letters} letters carry Vietnamese diacritics",
+            "language",
+        )
 
 
 def read_documents(files: Iterable[InputFile]) -> tuple[list[Document], list[RejectedInput]]:
