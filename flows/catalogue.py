@@ -1,0 +1,209 @@
+"""The reference catalogue: indicators, provinces (both vintages), units, places, as plain lookups.
+
+Loaded once per reference folder from `seeds/reference/*.csv`; the extractor
+matches indicator phrases and place names against the diacritic-free form of
+a text and then looks the matched words up with their diacritics first, so
+"Hoà Bình" / "Hòa Bình" and text typed without accents both resolve.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from flows.folding import folded_key, phrase_key
+from flows.settings import get_settings
+
+REORGANISATION = date(2025, 7, 1)
+"""The day the 63 provinces became 34 units (codes were reused)."""
+
+OLD_VINTAGE = "2008-08-01"
+NEW_VINTAGE = "2025-07-01"
+
+# Spellings that the official lists do not carry: official name → more names.
+_PROVINCE_ALIASES: dict[str, tuple[str, ...]] = {
+    "Hồ Chí Minh": ("TP.HCM", "TP. HCM", "TPHCM", "TP HCM", "HCM", "Sài Gòn", "TP.Hồ Chí Minh"),
+    "Huế": ("Thừa Thiên Huế", "Thừa Thiên - Huế", "TT-Huế", "TT Huế"),
+    "Bà Rịa - Vũng Tàu": ("Bà Rịa Vũng Tàu", "BR-VT", "Bà Rịa-Vũng Tàu"),
+    "Đắk Lắk": ("Đắc Lắc", "Đăk Lăk", "Daklak", "Đắk Lăk"),
+    "Đắk Nông": ("Đăk Nông", "Đắc Nông", "Daknong"),
+    "Kon Tum": ("Kontum",),
+    "Bắc Kạn": ("Bắc Cạn",),
+}
+
+
+_UNIT_PREFIX = re.compile(r"^(?:tinh|thanh pho|tp\.?|tp)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One catalogue indicator: code, Vietnamese name, usual unit."""
+
+    code: str
+    name_vi: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Province:
+    """One province-level unit of one vintage."""
+
+    code: str
+    vintage: str
+    name: str
+    full_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place below province level (district, border gate, zone) and its province."""
+
+    name: str
+    kind: str
+    province_code: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every lookup the extractor needs, built once from the reference CSVs."""
+
+    indicators: dict[str, Indicator]
+    phrase_codes: dict[str, tuple[str, ...]]
+    folded_phrase_codes: dict[str, tuple[str, ...]]
+    phrase_re: re.Pattern[str]
+    """Matches (group 1) every catalogue phrase, overlapping ones too, in a folded text."""
+    provinces: tuple[Province, ...]
+    old_by_key: dict[str, Province]
+    new_by_key: dict[str, Province]
+    province_re: re.Pattern[str]
+    old_to_new: dict[str, str]
+    units: frozenset[str]
+    places: dict[str, Place]
+    place_re: re.Pattern[str] | None
+
+    def indicator_codes(self, phrase: str) -> tuple[str, ...]:
+        """Codes named by a phrase: exact (tone-normalised) first, then without diacritics."""
+        codes = self.phrase_codes.get(phrase_key(phrase))
+        if codes:
+            return codes
+        return self.folded_phrase_codes.get(folded_key(phrase), ())
+
+    def province(self, name: str, on: date | None = None) -> Province | None:
+        """The province a name denotes, in the vintage in force on a day (old list when unknown)."""
+        key = " ".join(folded_key(name.replace("-", " ")).split())
+        key = _UNIT_PREFIX.sub("", key) if key not in self.old_by_key else key
+        old = self.old_by_key.get(key)
+        new = self.new_by_key.get(key)
+        if on is not None and on >= REORGANISATION:
+            if new is not None:
+                return new
+            if old is not None:
+                code = self.old_to_new.get(old.code)
+                return self.new_province(code) if code else old
+            return None
+        return old or new
+
+    def new_province(self, code: str) -> Province | None:
+        """The post-2025 unit with a code."""
+        for p in self.provinces:
+            if p.vintage == NEW_VINTAGE and p.code == code:
+                return p
+        return None
+
+    def code_on(self, old_code: str, on: date | None) -> str:
+        """An old-vintage code as it stood on a day (mapped to the new unit after 2025-07-01)."""
+        if on is not None and on >= REORGANISATION:
+            return self.old_to_new.get(old_code, old_code)
+        return old_code
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [{k: (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(fh)]
+
+
+def _name_pattern(keys: list[str]) -> str:
+    """An alternation of folded names, longest first; spaces, hyphens, commas interchangeable."""
+    alts = []
+    for key in sorted(set(keys), key=len, reverse=True):
+        parts = [re.escape(p) for p in re.split(r"[\s\-–,]+", key) if p]
+        if parts:
+            alts.append(r"[\s\-–,]*".join(parts))
+    return r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)"
+
+
+def _overlapping(pattern: str) -> str:
+    """A pattern that reports a match at every start, so overlapping phrases are all found."""
+    return r"(?=(" + pattern + r"))"
+
+
+@cache
+def load_catalogue(reference_dir: Path) -> Catalogue:
+    """The catalogue of one reference folder (read once per folder)."""
+    indicators: dict[str, Indicator] = {}
+    exact: dict[str, list[str]] = defaultdict(list)
+    folded: dict[str, list[str]] = defaultdict(list)
+    for row in _read(reference_dir / "indicators.csv"):
+        code = row.get("code", "")
+        if not code:
+            continue
+        indicators[code] = Indicator(code, row.get("name_vi", ""), row.get("unit", ""))
+        for phrase in [row.get("name_vi", ""), *row.get("phrases", "").split("|")]:
+            phrase = re.sub(r"\s*\(.*?\)", "", phrase).strip()
+            if not phrase:
+                continue
+            for table, key in ((exact, phrase_key(phrase)), (folded, folded_key(phrase))):
+                if code not in table[key]:
+                    table[key].append(code)
+    phrase_re = re.compile(_overlapping(_name_pattern(list(folded))) if folded else r"(?!x)x")
+
+    provinces: list[Province] = []
+    old_by_key: dict[str, Province] = {}
+    new_by_key: dict[str, Province] = {}
+    for row in _read(reference_dir / "provinces.csv"):
+        p = Province(row["code"], row["vintage"], row["name"], row.get("full_name", ""))
+        provinces.append(p)
+        table = new_by_key if p.vintage == NEW_VINTAGE else old_by_key
+        for name in (p.name, *_PROVINCE_ALIASES.get(p.name, ())):
+            key = " ".join(folded_key(name.replace("-", " ")).split())
+            table.setdefault(key, p)
+    # an alias of a name that only the old list has (Thừa Thiên Huế) also names the new unit
+    province_re = re.compile(_name_pattern([*old_by_key, *new_by_key]))
+    old_to_new = {
+        row["old_code"]: row["new_code"] for row in _read(reference_dir / "province_mapping.csv")
+    }
+    units = frozenset(row["code"] for row in _read(reference_dir / "units.csv") if row.get("code"))
+
+    places: dict[str, Place] = {}
+    for row in _read(reference_dir / "places.csv"):
+        if row.get("name") and row.get("province_code"):
+            place = Place(row["name"], row.get("kind", ""), row["province_code"])
+            places[" ".join(folded_key(row["name"]).split())] = place
+    place_re = re.compile(_name_pattern(list(places))) if places else None
+
+    return Catalogue(
+        indicators=indicators,
+        phrase_codes={k: tuple(v) for k, v in exact.items()},
+        folded_phrase_codes={k: tuple(v) for k, v in folded.items()},
+        phrase_re=phrase_re,
+        provinces=tuple(provinces),
+        old_by_key=old_by_key,
+        new_by_key=new_by_key,
+        province_re=province_re,
+        old_to_new=old_to_new,
+        units=units,
+        places=places,
+        place_re=place_re,
+    )
+
+
+def get_catalogue() -> Catalogue:
+    """The catalogue of the configured reference folder."""
+    return load_catalogue(get_settings().reference_dir.resolve())

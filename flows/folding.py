@@ -1,0 +1,73 @@
+"""Matching forms of Vietnamese text: lowercase with one tone-mark placement, and diacritic-free.
+
+Both forms keep every character at its offset (one character in, one character
+out), so a match found in a matching form is a span of the original NFC text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Tone marks written on the second vowel of an open "oa", "oe", "uy" (hoà, thuỷ)
+# are moved to the first (hòa, thủy), the placement most reports use; closed
+# syllables (hoàn, đoạn) are written one way only and stay as they are.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_PAIRS: dict[str, str] = {}
+for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
+    for _tone in _TONES:
+        _old = _first + unicodedata.normalize("NFC", _second + _tone)
+        _new = unicodedata.normalize("NFC", _first + _tone) + _second
+        _PAIRS[_old] = _new
+_TONE_PLACEMENT = re.compile("(?<![qQ])(?:" + "|".join(sorted(_PAIRS)) + r")(?!\w)")
+
+
+def _build_tables() -> tuple[dict[int, str], dict[int, str]]:
+    """Translation tables: lowercase (length-preserving) and lowercase without diacritics."""
+    lower: dict[int, str] = {}
+    fold: dict[int, str] = {}
+    ranges = (range(0x41, 0x5B), range(0xC0, 0x250), range(0x1E00, 0x1F00))
+    for block in ranges:
+        for code in block:
+            ch = chr(code)
+            low = ch.lower()
+            if len(low) != 1:
+                low = ch
+            if low != ch:
+                lower[code] = low
+            base = unicodedata.normalize("NFD", low)[0]
+            if base == "đ":
+                base = "d"
+            if base != ch:
+                fold[code] = base
+    fold[ord("đ")] = "d"
+    fold[ord("Đ")] = "d"
+    return lower, fold
+
+
+_LOWER, _FOLD = _build_tables()
+
+
+def tone_form(text: str) -> str:
+    """Text with tone marks placed one way (hoà → hòa); used on regex sources too."""
+    return _TONE_PLACEMENT.sub(lambda m: _PAIRS[m.group()], text)
+
+
+def lower_form(text: str) -> str:
+    """Lowercase text with tone marks placed one way (hoà → hòa), same length as `text`."""
+    return tone_form(text.translate(_LOWER))
+
+
+def folded_form(text: str) -> str:
+    """Lowercase text without diacritics (Hòa Bình → hoa binh), same length as `text`."""
+    return text.translate(_FOLD)
+
+
+def phrase_key(phrase: str) -> str:
+    """The lookup key of a catalogue phrase: lower form with spaces collapsed."""
+    return " ".join(lower_form(unicodedata.normalize("NFC", phrase)).split())
+
+
+def folded_key(phrase: str) -> str:
+    """The diacritic-insensitive lookup key of a catalogue phrase."""
+    return " ".join(folded_form(unicodedata.normalize("NFC", phrase)).split())

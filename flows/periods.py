@@ -1,0 +1,285 @@
+"""Reference periods: the time expressions of a report and the CONTRACT.md period they denote.
+
+"9 tháng đầu năm 2023" → 2023-01-01/2023-09-30, "quý III/2023" → 2023-Q3,
+"6 tháng đầu năm" → 2023-H1, "tháng 10/2023" → 2023-10, "đến 30/11" → an
+interval from the start of the year (or the month of a stock counted then),
+"giai đoạn 2021-2025" → whole years. Comparison periods ("so với cùng kỳ năm
+2022") are found too, so that they are not taken for the period of a figure.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flows.folding import tone_form
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_MONTH_WORDS = {
+    "một": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+    "mười một": 11,
+    "mười hai": 12,
+}
+_NMONTH = r"\d{1,2}|mười một|mười hai|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười"
+_YEAR = r"(?:19|20)\d{2}"
+_SEP = r"\s*[/.\-]\s*"
+_TO = r"(?P<{}>(?:(?:tính|lũy kế|luỹ kế|từ đầu năm)\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?)"
+_W = r"(?![\w])"
+
+PERIOD_RE = re.compile(
+    tone_form(
+        rf"(?P<time>(?<![\w.,])\d{{1,2}}\s*(?::|h)\s*\d{{2}}(?![\d])(?:\s*phút)?)"
+        rf"|(?P<years>(?:giai đoạn\s+|từ năm\s+|thời kỳ\s+)?(?P<y1>{_YEAR})"
+        rf"\s*(?:[-–—]|đến|tới)\s*(?:năm\s+)?(?P<y2>{_YEAR})(?![\d]))"
+        rf"|(?P<nmonths>(?<![\w])(?P<n>{_NMONTH})\s+tháng(?:\s+(?P<edge>đầu|cuối))?"
+        rf"(?:\s+(?:của\s+)?năm\s+(?P<ny>{_YEAR}|nay|trước)|\s+(?P<ny2>{_YEAR})|(?P<edge_only>\s+năm))?{_W})"
+        rf"|(?P<half>(?:nửa|sáu tháng)\s+(?P<hedge>đầu|cuối)\s+năm(?:\s+(?P<hy>{_YEAR}|nay))?)"
+        rf"|(?P<quarter>{_TO.format('qto')}?quý\s+(?P<q>iv|i{{1,3}}|[1-4])(?![\w])(?:{_SEP}(?P<qy>{_YEAR})|\s+(?:năm\s+)?(?P<qy2>{_YEAR}|nay))?)"
+        rf"|(?P<month>{_TO.format('mto')}?tháng\s+(?P<m>1[0-2]|0?[1-9])(?![\d])(?:{_SEP}(?P<my>{_YEAR})|\s+(?:năm\s+)?(?P<my2>{_YEAR}|nay))?)"
+        rf"|(?P<date>{_TO.format('dto')}?(?P<dayword>ngày\s+)?(?<![\w/.,])(?P<d>3[01]|[12]\d|0?[1-9])(?:/(?P<dm>1[0-2]|0?[1-9])(?:/(?P<dy>{_YEAR}))?|(?P<dsep>[.\-])(?P<dm2>1[0-2]|0?[1-9])(?P=dsep)(?P<dy2>{_YEAR}))(?![\d/]))"
+        rf"|(?P<year>(?:cả\s+)?năm\s+(?P<y>{_YEAR})(?![\d]))"
+        rf"|(?P<thisyear>năm\s+nay{_W})"
+        rf"|(?P<tonow>(?:(?:tính|lũy kế|luỹ kế)\s+)?(?:đến|tới)\s+nay{_W})"
+        rf"|(?P<now>(?<![\w])hiện\s+(?:nay|có|tại|đang|còn|trên)?{_W})"
+    )
+)
+"""Every time expression, found in one pass over the lower form of a document."""
+
+_COMPARISON_BEFORE = re.compile(
+    tone_form(
+        r"(?:(?:so với|so|cùng kỳ|kỳ|giá so sánh|giá cố định|giá hiện hành|giá|%\s*của|bằng|với)"
+        r"\s+(?:cùng kỳ\s+|của\s+)?"
+        r"|(?:kế hoạch|chỉ tiêu|dự toán|mục tiêu)\s+(?:[^\W\d]+\s+){0,2})$"
+    )
+)
+_DAYLINE_BEFORE = re.compile(tone_form(r"(?:sáng|chiều|tối|trưa|đêm|hôm)(?:\s+(?:nay|qua))?\s+$"))
+_DATE_FOLLOW = re.compile(r"\s*(?:[,.;:)|]|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A reference period: its CONTRACT.md label and the days it covers."""
+
+    label: str
+    first: date
+    last: date
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A time expression in a text: span, kind, fields, and whether it is a comparison."""
+
+    start: int
+    end: int
+    kind: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    quarter: int | None = None
+    months: int | None = None
+    from_end: bool = False
+    end_year: int | None = None
+    to: bool = False
+    comparison: bool = False
+    this_year: bool = False
+
+    @property
+    def explicit_year(self) -> int | None:
+        """The year the words themselves give."""
+        return self.year
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def interval(first: date, last: date) -> Period:
+    """The period of a span of days, named the shortest CONTRACT.md way."""
+    y = first.year
+    if first.day == 1 and last.year == y and last == _month_end(y, last.month):
+        if first.month == 1 and last.month == 12:
+            return Period(str(y), first, last)
+        if first.month == last.month:
+            return Period(f"{y}-{first.month:02d}", first, last)
+        if (first.month, last.month) in ((1, 6), (7, 12)):
+            return Period(f"{y}-H{1 if first.month == 1 else 2}", first, last)
+        if first.month % 3 == 1 and last.month == first.month + 2:
+            return Period(f"{y}-Q{(first.month + 2) // 3}", first, last)
+    if first.month == 1 and first.day == 1 and last.month == 12 and last.day == 31:
+        return Period(f"{first.isoformat()}/{last.isoformat()}", first, last)
+    return Period(f"{first.isoformat()}/{last.isoformat()}", first, last)
+
+
+def find_mentions(low: str) -> list[Mention]:
+    """Every time expression of a lower-form text, in order, with comparisons marked."""
+    out: list[Mention] = []
+    times: list[int] = []
+    for m in PERIOD_RE.finditer(low):
+        mention = _mention(m, low)
+        if mention is None:
+            continue
+        if mention.kind == "time":
+            times.append(m.start())
+        out.append(mention)
+    if times:
+        out = [
+            mt
+            if mt.kind != "date" or not any(abs(t - mt.start) < 24 for t in times)
+            else Mention(mt.start, mt.end, "dateline")
+            for mt in out
+        ]
+    return out
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+def _mention(m: re.Match[str], low: str) -> Mention | None:
+    start, end = m.start(), m.end()
+    before = low[max(0, start - 24) : start]
+    comparison = _COMPARISON_BEFORE.search(before) is not None
+    to = bool(m.group("qto") or m.group("mto") or m.group("dto"))
+    if m.group("time"):
+        return Mention(start, end, "time")
+    if m.group("years"):
+        y1, y2 = int(m.group("y1")), int(m.group("y2"))
+        if y2 < y1 or y2 - y1 > 30:
+            return None
+        return Mention(start, end, "years", year=y1, end_year=y2, comparison=comparison)
+    if m.group("nmonths"):
+        n_text = m.group("n")
+        n = int(n_text) if n_text.isdigit() else _MONTH_WORDS.get(n_text)
+        if not n or n > 12:
+            return None
+        has_year = m.group("ny") or m.group("ny2") or m.group("edge")
+        if not has_year and re.search(
+            tone_form(r"(?:dưới|trên|sau|hơn|khoảng|gần|mỗi|từng|vòng|mất|kéo dài|thời hạn)\s+$"),
+            before,
+        ):
+            return None
+        year_text = m.group("ny") or m.group("ny2")
+        return Mention(
+            start,
+            end,
+            "nmonths",
+            year=_int(year_text),
+            months=n,
+            from_end=m.group("edge") == "cuối",
+            comparison=comparison or year_text == "trước",
+            this_year=year_text == "nay",
+        )
+    if m.group("half"):
+        return Mention(
+            start,
+            end,
+            "nmonths",
+            year=_int(m.group("hy")),
+            months=6,
+            from_end=m.group("hedge") == "cuối",
+            comparison=comparison,
+            this_year=m.group("hy") == "nay",
+        )
+    if m.group("quarter"):
+        q_text = m.group("q")
+        q = _ROMAN.get(q_text) or _int(q_text)
+        year_text = m.group("qy") or m.group("qy2")
+        return Mention(
+            start,
+            end,
+            "quarter",
+            year=_int(year_text),
+            quarter=q,
+            to=to,
+            comparison=comparison,
+            this_year=year_text == "nay",
+        )
+    if m.group("month"):
+        year_text = m.group("my") or m.group("my2")
+        return Mention(
+            start,
+            end,
+            "month",
+            year=_int(year_text),
+            month=int(m.group("m")),
+            to=to,
+            comparison=comparison,
+            this_year=year_text == "nay",
+        )
+    if m.group("date"):
+        d = int(m.group("d"))
+        mo = int(m.group("dm") or m.group("dm2"))
+        y = _int(m.group("dy") or m.group("dy2"))
+        bare = not (m.group("dayword") or y or to)
+        if bare and not (_DATE_FOLLOW.match(low, end) or _DAYLINE_BEFORE.search(before)):
+            return None
+        try:
+            date(y or 2000, mo, d)
+        except ValueError:
+            return None
+        return Mention(start, end, "date", year=y, month=mo, day=d, to=to, comparison=comparison)
+    if m.group("year"):
+        return Mention(start, end, "year", year=int(m.group("y")), comparison=comparison)
+    if m.group("thisyear"):
+        return Mention(start, end, "year", this_year=True, comparison=comparison)
+    if m.group("tonow"):
+        return Mention(start, end, "tonow")
+    if m.group("now"):
+        return Mention(start, end, "now")
+    return None
+
+
+def resolve(mention: Mention, year: int | None, stock: bool = False) -> Period | None:
+    """The period a mention denotes, taking `year` when the words give none; None if unknown."""
+    y = mention.year or year
+    if mention.kind == "years" and mention.year and mention.end_year:
+        return interval(date(mention.year, 1, 1), date(mention.end_year, 12, 31))
+    if y is None or not (1900 <= y <= 2100):
+        return None
+    try:
+        if mention.kind == "year":
+            return interval(date(y, 1, 1), date(y, 12, 31))
+        if mention.kind == "nmonths" and mention.months:
+            n = mention.months
+            if mention.from_end:
+                return interval(date(y, 13 - n, 1), date(y, 12, 31))
+            return interval(date(y, 1, 1), _month_end(y, n))
+        if mention.kind == "quarter" and mention.quarter:
+            q = mention.quarter
+            last = _month_end(y, q * 3)
+            if mention.to and stock:
+                return interval(date(y, q * 3, 1), last)
+            first = date(y, 1, 1) if mention.to else date(y, q * 3 - 2, 1)
+            return interval(first, last)
+        if mention.kind == "month" and mention.month:
+            last = _month_end(y, mention.month)
+            if mention.to and not stock:
+                return interval(date(y, 1, 1), last)
+            return interval(date(y, mention.month, 1), last)
+        if mention.kind == "date" and mention.month and mention.day:
+            day = date(y, mention.month, mention.day)
+            if mention.to and not stock:
+                return interval(date(y, 1, 1), day)
+            return Period(day.isoformat(), day, day)
+    except ValueError:
+        return None
+    return None
+
+
+def as_stock(period: Period) -> Period:
+    """The period of a stock counted at the end of a period: its last month (or day)."""
+    if period.first == period.last:
+        return period
+    last = period.last
+    return interval(date(last.year, last.month, 1), _month_end(last.year, last.month))
