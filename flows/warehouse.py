@@ -242,6 +242,11 @@ def load(
     keeps its facts. With `full`, facts of sources not read at all are closed too.
     Nothing is deleted. A failure rolls everything back and raises `WarehouseError`.
     """
+    if full and not sources and documents.height == 0:
+        raise WarehouseError(
+            "refusing a full snapshot that read no files: it would close every fact "
+            "(check the input path)"
+        )
     started_at = started_at or datetime.now(UTC)
     reference_dir = reference_dir or get_settings().reference_dir
     inputs = {

@@ -506,6 +506,13 @@ def test_absent_report_stays_current_unless_full(db: Path) -> None:
     assert (back.inserted, back.closed) == (2, 0)
 
 
+def test_full_snapshot_of_nothing_is_refused(db: Path) -> None:
+    run_load(db, corpus())
+    with pytest.raises(WarehouseError, match="full snapshot that read no files"):
+        run_load(db, [], sources=[], full=True)
+    assert rows(db, "SELECT count(*) FROM observations_current") == [(N_FACTS,)]
+
+
 def test_full_snapshot_keeps_sources_read_but_skipped(db: Path) -> None:
     run_load(db, corpus())
     everything = [r.source for r in corpus()]

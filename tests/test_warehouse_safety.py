@@ -369,3 +369,13 @@ def test_duckdb_shell_from_pypi_reads_the_warehouse(db: Path) -> None:
     )
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.split() == [str(N_FACTS), "20000.0", "19436.0", "3"]
+    # Every example query and check runs in that shell too.
+    sql_files = sorted((PROJECT_ROOT / "sql").glob("[cq]*/*.sql"))
+    for path in sql_files:
+        ran = subprocess.run(
+            [shell, "-readonly", "-csv", str(db), "-f", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert ran.returncode == 0 and not ran.stderr, f"{path.name}: {ran.stderr}"

@@ -1,0 +1,102 @@
+"""Issue 4's versioning steps through the real Prefect flow, on a warehouse file in tmp_path.
+
+The load-level cases (including a new extractor version) are in test_warehouse.py; here
+real report files go through extraction, validation and the load.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.settings import PROJECT_ROOT
+from flows.warehouse import query, run_checks
+
+SEED = next((PROJECT_ROOT / "seeds" / "reports").glob("*.txt"))
+OTHER = (
+    "Báo cáo kinh tế - xã hội tỉnh Bắc Giang năm 2022.\n\n"
+    "Năm 2022, tổng thu ngân sách nhà nước trên địa bàn tỉnh Bắc Giang đạt 12.500 tỷ đồng.\n\n"
+    "Tỷ lệ hộ nghèo của tỉnh Bắc Giang giảm còn 2,1%.\n"
+)
+
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    return query(db, sql)[1]
+
+
+def last_load(db: Path) -> tuple[int, int, int]:
+    [counts] = rows(
+        db, "SELECT inserted, closed, unchanged FROM loads ORDER BY load_id DESC LIMIT 1"
+    )
+    return counts
+
+
+def test_versioning_through_the_flow(tmp_path: Path, db_path: Path) -> None:
+    from flows.etl import chitieu_etl
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    seed = reports / SEED.name
+    shutil.copy(SEED, seed)
+    (reports / "bac_giang_2022.txt").write_text(OTHER, encoding="utf-8")
+
+    def run(full: bool = False) -> tuple[int, int, int]:
+        chitieu_etl([str(reports)], str(db_path), full=full)
+        return last_load(db_path)
+
+    # 1. First run: every fact current, all inserted.
+    inserted, closed, unchanged = run()
+    [(n,)] = rows(db_path, "SELECT count(*) FROM observations_current")
+    n_other = rows(
+        db_path,
+        "SELECT count(*) FROM observations_current WHERE source = 'bac_giang_2022.txt'",
+    )[0][0]
+    assert n >= 4 and n_other >= 1
+    assert (inserted, closed, unchanged) == (n, 0, 0)
+
+    # 2. The same run again: nothing inserted or closed, all recorded as unchanged.
+    assert run() == (0, 0, n)
+
+    # 3. One number changed: exactly that fact closed and a new version opened.
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("19.436", "19.536"), encoding="utf-8")
+    assert run() == (1, 1, n - 1)
+    assert rows(db_path, "SELECT value FROM observations WHERE valid_to IS NOT NULL") == [
+        (19436.0,)
+    ]
+    assert rows(
+        db_path,
+        "SELECT value FROM observations_current WHERE indicator = 'labour.vocational_enrolment'",
+    ) == [(19536.0,)]
+
+    # 4. A sentence with a new figure: new facts, nothing closed.
+    seed.write_text(
+        seed.read_text(encoding="utf-8")
+        + "\n\nNăm 2022, toàn tỉnh đã giải quyết việc làm cho 15.000 lao động.\n",
+        encoding="utf-8",
+    )
+    inserted, closed, unchanged = run()
+    assert inserted >= 1 and closed == 0 and unchanged == n
+    [(n,)] = rows(db_path, "SELECT count(*) FROM observations_current")
+
+    # 5. A report gone from the folder: kept by default, closed (not deleted) with --full.
+    (reports / "bac_giang_2022.txt").unlink()
+    assert run() == (0, 0, n - n_other)
+    assert run(full=True) == (0, n_other, n - n_other)
+    assert rows(
+        db_path,
+        "SELECT count(*), count(valid_to) FROM observations WHERE source = 'bac_giang_2022.txt'",
+    ) == [(n_other, n_other)]
+
+    # 7. As of load 1 / 2 the warehouse said 19436; as of load 3 it says 19536.
+    enrolment = "WHERE indicator = 'labour.vocational_enrolment'"
+    for k, value in [(1, 19436.0), (2, 19436.0), (3, 19536.0)]:
+        assert rows(db_path, f"SELECT value FROM observations_as_of({k}) {enrolment}") == [(value,)]
+
+    # Every rule of sql/checks holds on what the real flow wrote.
+    assert {name: found for name, found in run_checks(db_path).items() if found} == {}
