@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
+import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -59,6 +61,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 @app.callback()
 def _root() -> None:
     """chitieu: Vietnamese provincial reports into a versioned DuckDB warehouse of facts."""
+    # Offline-friendly defaults: the embedded Prefect server sends no telemetry.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
 @app.command()
@@ -125,6 +130,7 @@ def _run_flow(inputs: Sequence[Path], db_path: Path, full: bool, show_progress: 
     from flows.documents import discover as find_files
     from flows.warehouse import WarehouseError
 
+    _hide_tracebacks()
     total = len(find_files(list(inputs))[0])
     show = show_progress and sys.stderr.isatty()
     with Progress(transient=True, disable=not show) as progress:
@@ -140,6 +146,24 @@ def _run_flow(inputs: Sequence[Path], db_path: Path, full: bool, show_progress: 
             raise _fail(str(exc)) from None
         finally:
             etl.remove_progress_hook(advance)
+
+
+class _OneLineErrors(logging.Filter):
+    """Console log records without their traceback: the user reads one line, while the
+    Prefect API (and so the UI) still receives the full record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _hide_tracebacks() -> None:
+    """Keep tracebacks off the terminal for the rest of this command."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _OneLineErrors) for f in handler.filters):
+            handler.addFilter(_OneLineErrors())
 
 
 def _check_prefect_api() -> None:
@@ -176,7 +200,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
         out.append(f"  rejected {r['source']}: {r['reason']}")
     out.append(
         'try              chitieu query "SELECT indicator, value, unit, period, area_code '
-        'FROM current_observations LIMIT 10"'
+        'FROM observations_current LIMIT 10"'
     )
     typer.echo("\n".join(out))
 
@@ -262,6 +286,71 @@ def _print_rows(columns: list[str], rows: Iterator[Sequence[Any]] | list, fmt: s
             table.add_row(*("" if v is None else str(v) for v in row))
         Console(file=out, width=max(120, len(columns) * 14)).print(table)
     out.flush()
+
+
+@app.command()
+def serve(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Report folders or files [default: seeds/reports].")
+    ] = None,
+    db: DbOption = None,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Input is a full snapshot: close facts of absent reports."),
+    ] = False,
+) -> None:
+    """Run the flow every day at 06:00 Vietnam time from this process, until interrupted.
+
+    Uses the Prefect server of PREFECT_API_URL when set; otherwise starts a local one
+    on 127.0.0.1 (its UI lists the runs) and stops it on exit. No work pool or worker.
+    """
+    settings = get_settings()
+    inputs = [p.resolve() for p in (paths or [settings.reports_dir])]
+    for p in inputs:
+        if not p.exists():
+            raise _fail(f"{p}: no such file or folder")
+    db_path = (db or settings.db_path).resolve()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so a started server is stopped too
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        _check_prefect_api()
+        typer.echo(f"chitieu: serving on the Prefect server at {PREFECT_API_URL.value()}")
+        _serve(inputs, db_path, full)
+        return
+    from prefect.settings import PREFECT_HOME, temporary_settings
+
+    from flows.server import ServerError, local_server
+
+    log = Path(PREFECT_HOME.value()) / "chitieu-server.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    typer.echo(
+        "chitieu: PREFECT_API_URL is not set and the embedded server cannot schedule; "
+        f"starting a local Prefect server (log: {log})"
+    )
+    try:
+        with local_server(log_path=log) as (api_url, pid):
+            typer.echo(
+                f"chitieu: local Prefect server (pid {pid}) at {api_url}, "
+                f"UI at {api_url.removesuffix('/api')}; it stops when serve stops"
+            )
+            os.environ["PREFECT_API_URL"] = api_url  # for the flow runs this process starts
+            with temporary_settings(updates={PREFECT_API_URL: api_url}):
+                _serve(inputs, db_path, full)
+    except ServerError as exc:
+        raise _fail(f"{exc} (log: {log})") from None
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM ends `serve` like Ctrl-C does: cleanly, stopping what it started."""
+    raise SystemExit(128 + signum)
+
+
+def _serve(inputs: Sequence[Path], db_path: Path, full: bool) -> None:
+    """Serve the flow on its daily schedule (returns when interrupted)."""
+    from flows.etl import serve_schedule
+
+    serve_schedule([str(p) for p in inputs], str(db_path), full)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.schedules import Cron
 from prefect.tasks import exponential_backoff
 
 from flows import __version__
@@ -258,4 +259,27 @@ def _publish(summary: dict[str, Any], observations: pl.DataFrame) -> None:
         key="chitieu-facts-by-indicator",
         table=table,
         description="Facts per indicator and province",
+    )
+
+
+DAILY_CRON = "0 6 * * *"
+"""When the scheduled run starts: every day at 06:00 ..."""
+TIMEZONE = "Asia/Ho_Chi_Minh"
+"""... Vietnam time (23:00 UTC the day before)."""
+SERVED_DEPLOYMENT = "served"
+"""Deployment name of `serve_schedule` (`prefect.yaml`'s worker deployment is `daily`)."""
+
+
+def serve_schedule(
+    paths: list[str] | None = None, db_path: str | None = None, full: bool = False
+) -> None:
+    """Serve the flow from this process on the daily schedule until interrupted: the
+    deployment `chitieu-etl/served`, one run at a time, no work pool or worker needed.
+    Needs a real Prefect server (the ephemeral one refuses to schedule)."""
+    chitieu_etl.serve(
+        name=SERVED_DEPLOYMENT,
+        schedule=Cron(DAILY_CRON, timezone=TIMEZONE),
+        parameters={"paths": paths, "db_path": db_path, "full": full},
+        tags=["chitieu"],
+        limit=1,
     )
