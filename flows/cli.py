@@ -46,9 +46,15 @@ class QueryFormat(StrEnum):
     jsonl = "jsonl"
 
 
+PathsArgument = Annotated[
+    list[Path] | None, typer.Argument(help="Report files or folders (default: seeds/reports).")
+]
+FullOption = Annotated[
+    bool, typer.Option("--full", help="Input is a full snapshot: close facts of absent reports.")
+]
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Warehouse file [default: $CHITIEU_DB or warehouse/chitieu.duckdb]."),
+    typer.Option("--db", help="Warehouse file (default: $CHITIEU_DB or warehouse/chitieu.duckdb)."),
 ]
 
 
@@ -88,14 +94,9 @@ def extract(
 
 @app.command()
 def run(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="Report files or folders [default: seeds/reports].")
-    ] = None,
+    paths: PathsArgument = None,
     db: DbOption = None,
-    full: Annotated[
-        bool,
-        typer.Option("--full", help="Input is a full snapshot: close facts of absent reports."),
-    ] = False,
+    full: FullOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
@@ -290,14 +291,9 @@ def _print_rows(columns: list[str], rows: Iterator[Sequence[Any]] | list, fmt: s
 
 @app.command()
 def serve(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="Report folders or files [default: seeds/reports].")
-    ] = None,
+    paths: PathsArgument = None,
     db: DbOption = None,
-    full: Annotated[
-        bool,
-        typer.Option("--full", help="Input is a full snapshot: close facts of absent reports."),
-    ] = False,
+    full: FullOption = False,
 ) -> None:
     """Run the flow every day at 06:00 Vietnam time from this process, until interrupted.
 
