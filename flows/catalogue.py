@@ -16,7 +16,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from flows.folding import folded_key, phrase_key
+from flows.folding import folded_form, folded_key, phrase_key, tone_variants, trie_pattern
 from flows.settings import get_settings
 
 REORGANISATION = date(2025, 7, 1)
@@ -76,11 +76,12 @@ class Catalogue:
     phrase_codes: dict[str, tuple[str, ...]]
     folded_phrase_codes: dict[str, tuple[str, ...]]
     phrase_re: re.Pattern[str]
-    """Matches (group 1) every catalogue phrase, overlapping ones too, in a folded text."""
+    """Matches (group 1) every catalogue phrase, overlapping ones too, in a lowercase text."""
     provinces: tuple[Province, ...]
     old_by_key: dict[str, Province]
     new_by_key: dict[str, Province]
     province_re: re.Pattern[str]
+    """Matches province names (all spellings) in the original text."""
     old_to_new: dict[str, str]
     units: frozenset[str]
     places: dict[str, Place]
@@ -129,19 +130,20 @@ def _read(path: Path) -> list[dict[str, str]]:
         return [{k: (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(fh)]
 
 
-def _name_pattern(keys: list[str]) -> str:
-    """An alternation of folded names, longest first; spaces, hyphens, commas interchangeable."""
-    alts = []
-    for key in sorted(set(keys), key=len, reverse=True):
-        parts = [re.escape(p) for p in re.split(r"[\s\-–,]+", key) if p]
-        if parts:
-            alts.append(r"[\s\-–,]*".join(parts))
-    return r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)"
-
-
-def _overlapping(pattern: str) -> str:
-    """A pattern that reports a match at every start, so overlapping phrases are all found."""
-    return r"(?=(" + pattern + r"))"
+def _spellings(name: str) -> set[str]:
+    """A name as reports write it: both tone placements, with '-' or '–' or spaces between
+    parts, and without diacritics."""
+    forms = {name}
+    if "-" in name:
+        parts = [p.strip() for p in name.split("-")]
+        forms |= {" - ".join(parts), "-".join(parts), " – ".join(parts), " ".join(parts)}
+    out: set[str] = set()
+    for form in forms:
+        for variant in tone_variants(form):
+            out.add(variant)
+            plain = folded_form(variant)
+            out.add(" ".join(w[:1].upper() + w[1:] for w in plain.split(" ")))
+    return out
 
 
 @cache
@@ -162,7 +164,12 @@ def load_catalogue(reference_dir: Path) -> Catalogue:
             for table, key in ((exact, phrase_key(phrase)), (folded, folded_key(phrase))):
                 if code not in table[key]:
                     table[key].append(code)
-    phrase_re = re.compile(_overlapping(_name_pattern(list(folded))) if folded else r"(?!x)x")
+    phrase_forms: set[str] = set()
+    for key in list(exact) + list(folded):
+        phrase_forms |= tone_variants(key)
+    phrase_re = re.compile(
+        r"(?<!\w)(?=(" + trie_pattern(phrase_forms) + r")(?!\w))" if phrase_forms else r"(?!x)x"
+    )
 
     provinces: list[Province] = []
     old_by_key: dict[str, Province] = {}
@@ -174,8 +181,16 @@ def load_catalogue(reference_dir: Path) -> Catalogue:
         for name in (p.name, *_PROVINCE_ALIASES.get(p.name, ())):
             key = " ".join(folded_key(name.replace("-", " ")).split())
             table.setdefault(key, p)
-    # an alias of a name that only the old list has (Thừa Thiên Huế) also names the new unit
-    province_re = re.compile(_name_pattern([*old_by_key, *new_by_key]))
+    names: set[str] = set()
+    for p in provinces:
+        for name in (p.name, *_PROVINCE_ALIASES.get(p.name, ())):
+            names |= _spellings(name)
+            names |= {n.upper() for n in _spellings(name)}
+    # a name followed by "Dương" is no province ("Thái Bình Dương", the Pacific)
+    province_re = re.compile(
+        r"(?<!\w)(?<!Thái )(?<!Thai )(?:" + trie_pattern(names) + r")(?!\w)"
+        r"(?![ \t]+(?:Dương|Duong)(?!\w))"
+    )
     old_to_new = {
         row["old_code"]: row["new_code"] for row in _read(reference_dir / "province_mapping.csv")
     }
@@ -186,7 +201,12 @@ def load_catalogue(reference_dir: Path) -> Catalogue:
         if row.get("name") and row.get("province_code"):
             place = Place(row["name"], row.get("kind", ""), row["province_code"])
             places[" ".join(folded_key(row["name"]).split())] = place
-    place_re = re.compile(_name_pattern(list(places))) if places else None
+    place_names: set[str] = set()
+    for place in places.values():
+        place_names |= _spellings(place.name)
+    place_re = (
+        re.compile(r"(?<!\w)(?:" + trie_pattern(place_names) + r")(?!\w)") if places else None
+    )
 
     return Catalogue(
         indicators=indicators,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 # Tone marks written on the second vowel of an open "oa", "oe", "uy" (hoà, thuỷ)
 # are moved to the first (hòa, thủy), the placement most reports use; closed
@@ -48,6 +50,23 @@ def _build_tables() -> tuple[dict[int, str], dict[int, str]]:
 _LOWER, _FOLD = _build_tables()
 
 
+_OLD_STYLE = {new: old for old, new in _PAIRS.items()}
+_NEW_STYLE_RE = re.compile("(?<![qQ])(?:" + "|".join(sorted(_OLD_STYLE)) + r")(?!\w)")
+
+
+def tone_variants(text: str) -> set[str]:
+    """A text in both tone-mark placements (Hòa Bình, Hoà Bình), for matching either."""
+    new = tone_form(text)
+    old = _NEW_STYLE_RE.sub(lambda m: _OLD_STYLE[m.group()], new)
+    return {text, new, old}
+
+
+def fast_lower(text: str) -> str:
+    """Lowercase text of the same length (str.lower, unless some character would grow)."""
+    low = text.lower()
+    return low if len(low) == len(text) else text.translate(_LOWER)
+
+
 def tone_form(text: str) -> str:
     """Text with tone marks placed one way (hoà → hòa); used on regex sources too."""
     return _TONE_PLACEMENT.sub(lambda m: _PAIRS[m.group()], text)
@@ -71,3 +90,31 @@ def phrase_key(phrase: str) -> str:
 def folded_key(phrase: str) -> str:
     """The diacritic-insensitive lookup key of a catalogue phrase."""
     return " ".join(folded_form(unicodedata.normalize("NFC", phrase)).split())
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """One regular expression for many literal words, shared prefixes factored out, so a
+    scan tries a few characters per position instead of every word."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not ends else "(?:" + "|".join(alts) + ")"
+        if ends:
+            body = body + "?" if body.startswith("(?:") else "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The words of a space-separated list, tone marks placed one way."""
+    return frozenset(tone_form(w) for w in words.split())

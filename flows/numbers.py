@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from flows.folding import lower_form, tone_form
+from flows.folding import lower_form, tone_form, trie_pattern, word_set
 
 SCALES: dict[str, float] = {
     "nghìn": 1e3,
@@ -65,7 +65,7 @@ AMOUNT = (
 )
 """A written amount: digits with scale words, also two-part ("1 tỷ 306 triệu")."""
 
-_PERCENT = tone_form(r"(?:\s*%|\s+phần\s+trăm" + _W + ")")
+_PERCENT = tone_form(r"(?:\s+điểm)?(?:\s*%|\s+phần\s+trăm" + _W + ")")
 _RANGE_SEP = tone_form(r"\s*[-–—~]\s*")
 _QUAL = tone_form(r"hơn|gần|khoảng|xấp xỉ|trên|chừng|ngót")
 _TIMES_WORD = tone_form(r"đôi|rưỡi|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười")
@@ -84,7 +84,7 @@ NUMERAL_RE = re.compile(
 _TOKEN_RE = re.compile(rf"\d+(?:[.,]\d+)*|{_WORD}|%")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Numeral:
     """A number as written: its span, bounds, and how it is written."""
 
@@ -107,6 +107,8 @@ class Numeral:
 
 def parse_digits(text: str) -> float | None:
     """The value of digits written the Vietnamese way ('.' thousands, ',' decimal), or None."""
+    if text.isdigit():
+        return float(text)
     s = text.strip().lstrip("+")
     if not s or not s[0].isdigit() or not s[-1].isdigit():
         return None
@@ -248,7 +250,17 @@ def _combine(tokens: Sequence[float | str]) -> float | None:
 
 def parse_amount(text: str) -> float | None:
     """The value of a written amount ("1,5 tỷ", "hai mươi lăm nghìn", "1 tỷ 306 triệu"), or None."""
-    low = lower_form(text)
+    if text.isdigit():
+        return float(text)
+    return _amount(lower_form(text))
+
+
+def _amount(low: str) -> float | None:
+    """`parse_amount` of a text already in lower form."""
+    if low.isdigit():
+        return float(low)
+    if " " not in low and low[:1].isdigit() and low[-1:].isdigit():
+        return parse_digits(low)
     tokens: list[float | str] = []
     pos = 0
     for m in _TOKEN_RE.finditer(low):
@@ -368,3 +380,126 @@ def iter_numerals(low: str, start: int = 0, end: int | None = None) -> Iterator[
         numeral = _numeral(m, low)
         if numeral is not None:
             yield numeral
+
+
+_DIGIT_RUN = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+_PLAIN_RE = re.compile(
+    tone_form(
+        rf"(?P<a>{AMOUNT})(?P<ap>{_PERCENT})?"
+        rf"(?:(?:{_RANGE_SEP}|\s+(?:đến|tới)\s+)(?P<b>{AMOUNT})(?P<bp>{_PERCENT})?)?"
+        rf"(?P<lan>\s+lần{_W}(?!\s+thứ))?"
+    )
+)
+_TIMES_BEFORE = re.compile(tone_form(rf"gấp\s+(?:(?:{_QUAL})\s+)?$"))
+_UNIT_START = trie_pattern(
+    word_set(
+        "đồng usd đô người lao học sinh hộ doanh công dự cơ trường xã cửa thỏa thoả hiệp xe "
+        "phương ô chiếc toa tấn tạ ha héc km lượt khách du nhân cán hội đoàn trẻ đối phần lần "
+        "nghìn ngàn triệu tỷ tỉ huyện tỉnh làng thôn bản sản dòng hợp"
+    )
+)
+_WORD_TRIE = "(?:" + trie_pattern(NUMBER_WORDS) + ")" + _W
+_SPELLED_RE = re.compile(
+    tone_form(
+        rf"(?<!\w)(?:gấp\s+(?:(?:{_QUAL})\s+)?(?:{_TIMES_WORD}){_W}"
+        rf"|{_WORD_TRIE}(?:\s+{_WORD_TRIE})*(?=\s*(?:{_UNIT_START}{_W}|%)))"
+    )
+)
+
+
+class _ThousandsCache(dict[str, float | None]):
+    """Values of short digit strings, computed once each ("2023", "1.300", "45")."""
+
+    def __missing__(self, key: str) -> float | None:
+        value = parse_digits(key) if key.replace(".", "").replace(",", "").isdigit() else None
+        if len(self) > 100_000:
+            self.clear()
+        self[key] = value
+        return value
+
+
+_THOUSANDS = _ThousandsCache()
+
+
+def _plain(m: re.Match[str]) -> Numeral | None:
+    """The numeral of a _PLAIN_RE match: an amount, a range, a percent, or "X lần"."""
+    a, ap, b, bp, lan = m.group("a", "ap", "b", "bp", "lan")
+    value = _THOUSANDS[a] if len(a) < 8 else None
+    if value is None:
+        value = _amount(a)
+        if value is None:
+            return None
+    if lan is not None and b is None:
+        return Numeral(m.start(), m.end(), value, value, False, True)
+    percent = ap is not None
+    scaled = not a[-1].isdigit()
+    if b is None:
+        return Numeral(
+            m.start(),
+            m.start() + len(a) + (len(ap) if percent else 0),
+            value,
+            value,
+            percent,
+            False,
+            False,
+            scaled,
+        )
+    high = _amount(b)
+    if high is None:
+        end = m.end("ap") if percent else m.end("a")
+        return Numeral(m.start(), end, value, value, percent=percent, scaled=scaled)
+    b_scale = _scale_of(b)
+    if not scaled and b_scale > 1:
+        value *= b_scale
+    percent = percent or bp is not None
+    end = m.end("bp") if bp is not None else m.end("b")
+    low_value, high_value = min(value, high), max(value, high)
+    return Numeral(
+        m.start(), end, low_value, high_value, percent=percent, scaled=scaled or b_scale > 1
+    )
+
+
+def find_numerals(low: str, skip: Sequence[tuple[int, int]] = ()) -> list[Numeral]:
+    """Every numeral of a lower-form text, in order: found from its digits (a few characters
+    looked at before them for "gấp"), and spelled-out ones followed by a unit or scale word.
+    Digits inside the `skip` spans (sorted; time expressions) are passed over."""
+    out: list[Numeral] = []
+    covered = -1
+    j = 0
+    for d in _DIGIT_RUN.finditer(low):
+        p = d.start()
+        if p < covered:
+            continue
+        while j < len(skip) and skip[j][1] <= p:
+            j += 1
+        if j < len(skip) and skip[j][0] <= p:
+            continue
+        before = low[max(0, p - 16) : p]
+        if "gấp" in before:
+            t = _TIMES_BEFORE.search(before)
+            if t is not None:
+                m = NUMERAL_RE.match(low, p - len(before) + t.start())
+                numeral = _numeral(m, low) if m is not None else None
+                if numeral is not None and numeral.end > p:
+                    out.append(numeral)
+                    covered = numeral.end
+                    continue
+        m = _PLAIN_RE.match(low, p)
+        numeral = _plain(m) if m is not None else None
+        if numeral is not None:
+            out.append(numeral)
+            covered = numeral.end
+    if not _SPELLED_HINT.search(low):
+        return out
+    spelled: list[Numeral] = []
+    for m in _SPELLED_RE.finditer(low):
+        w = NUMERAL_RE.match(low, m.start())
+        numeral = _numeral(w, low) if w is not None else None
+        if numeral is not None and not any(c.isdigit() for c in low[m.start() : numeral.end]):
+            spelled.append(numeral)
+    if not spelled:
+        return out
+    return sorted(out + spelled, key=lambda n: n.start)
+
+
+_SPELLED_HINT = re.compile(tone_form(r"mười|mươi|một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|trăm|gấp"))

@@ -1,10 +1,11 @@
 """Observations: the numeric facts of a document, one CONTRACT.md record each.
 
 Stage 2 of the pipeline (transform). Plain functions on plain data: a
-`Document` in, a list of `Observation` out. Every pattern runs once over the
-whole document (numbers, time expressions, indicator phrases, place names);
-each number then looks only at a bounded window of its sentence, so the cost
-grows with the length of the text, not with the number of figures squared.
+`Document` in, a list of `Observation` out. Each pattern runs once over the
+whole document (numbers, time expressions, indicator phrases, place names),
+starting from cheap anchors; each number then looks only at a few words
+around it, so the cost grows with the text and its figures, never with their
+product.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ import logging
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, fields
-from datetime import date
 from typing import Any
 
 from flows.catalogue import Catalogue, Province, get_catalogue
-from flows.documents import Document
-from flows.folding import folded_form, lower_form, tone_form
-from flows.numbers import Numeral, iter_numerals
+from flows.documents import Document, split_sentences
+from flows.folding import fast_lower, tone_form, word_set
+from flows.numbers import Numeral, find_numerals
 from flows.periods import Mention, Period, as_stock, find_mentions, resolve
 from flows.quantities import Unit, noun_after, unit_after
 
@@ -61,19 +61,34 @@ OBSERVATION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Observation))
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
-    """A pattern over the lower form of a text (tone marks placed as `lower_form` places them)."""
+    """A pattern over the lowercase text (tone marks placed as `tone_form` places them)."""
     return re.compile(tone_form(pattern))
 
 
 # ---- what is not a fact -------------------------------------------------------------------
 
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:html?|php|aspx?|vn|com|net|org)(?:/\S*)?")
-_NOT_FACT_BEFORE = _rx(
-    r"(?:^|[^\w])(?:thứ|lần thứ|hạng|top|nhóm|đợt|khóa|khoá|số|mã|phiên|lần|bước|phường|quận|"
-    r"tổ|đội|tuyến|quốc lộ|ql|tỉnh lộ|đường|km|điều|khoản|chương|mục|tập|kỳ họp|bảng|biểu|"
-    r"hình|ảnh|nghị định|nghị quyết|quyết định|thông tư|công văn|chỉ thị|tầng|lô|mốc|"
-    r"phụ lục|trang|kênh|ngõ|ngách|hẻm|thôn|bản|xóm|tiểu khu|khu phố|khu|giờ|lúc|"
-    r"ngày|sáng|chiều|tối|version|phiên bản|kỳ)\s*$"
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+_NOT_FACT_WORDS = word_set(
+    "thứ hạng top nhóm đợt khóa khoá mã phiên lần bước phường quận tổ đội tuyến ql lộ "
+    "đường km điều khoản chương mục tập bảng biểu hình ảnh tầng lô mốc trang kênh ngõ ngách "
+    "hẻm xóm khu giờ lúc ngày sáng chiều tối kỳ version số câu"
+)
+_NOT_FACT_PAIRS = frozenset(
+    tone_form(w)
+    for w in (
+        "lần thứ",
+        "kỳ họp",
+        "nghị định",
+        "nghị quyết",
+        "quyết định",
+        "thông tư",
+        "công văn",
+        "chỉ thị",
+        "phụ lục",
+        "tiểu khu",
+        "khu phố",
+        "phiên bản",
+    )
 )
 _NOT_FACT_AFTER = _rx(
     r"\s*(?:tuổi|năm|tháng|ngày|giờ|phút|giây|tuần|thế kỷ|bên|sao|tầng|lần|điểm đến"
@@ -82,48 +97,58 @@ _NOT_FACT_AFTER = _rx(
 _GLUED_UNIT = _rx(r"(?:ha|km|kg|tấn|tạ|đ|usd|vnđ|%)(?![\w])")
 _STOCK_RE = _rx(r"lũy kế|luỹ kế|còn hiệu lực|đang hoạt động")
 
-# ---- measure ------------------------------------------------------------------------------
+# ---- measure and approximation ------------------------------------------------------------
 
-_QUALIFIER = (
-    r"xấp xỉ|ước tính|ước khoảng|ước|dự kiến|dự báo|chưa tới|chưa đến|chưa đầy|tới gần|"
-    r"gần như|gần|khoảng chừng|khoảng|hơn|trên|dưới|ngót|tối thiểu|ít nhất|không bằng|"
-    r"chưa bằng|chừng|không tới|không đến"
+_QUAL_WORDS = word_set("ước khoảng gần hơn trên dưới ngót chừng")
+_QUAL_PAIRS = frozenset(
+    tone_form(w)
+    for w in (
+        "xấp xỉ",
+        "ước tính",
+        "ước khoảng",
+        "dự kiến",
+        "dự báo",
+        "chưa tới",
+        "chưa đến",
+        "chưa đầy",
+        "tới gần",
+        "gần như",
+        "khoảng chừng",
+        "tối thiểu",
+        "ít nhất",
+        "không tới",
+        "không đến",
+    )
 )
-_FILLER = r"đạt|được|là|có|ở mức|mức|cho|tính|đạt được|sẽ có|sẽ|thu|đón|thực hiện|lên|tới"
-_CUE_FILLER = r"được|mức|ở mức|tỷ trọng|tỉ trọng|khoảng|từ|cho|gần|tới"
-_QUAL_BEFORE = _rx(
-    rf"(?:^|[^\w])(?P<q>{_QUALIFIER})\s+(?:(?:{_FILLER}|{_QUALIFIER})\s+){{0,2}}(?:\(\s*)?$"
+_CUE_WORDS = word_set("tăng giảm thêm đạt bằng chiếm vượt là có được lên xuống gấp với")
+_CUE_PAIRS = frozenset(
+    tone_form(w)
+    for w in ("tăng thêm", "tăng lên", "tăng trưởng", "giảm xuống", "giảm đi", "hoàn thành")
 )
-_CUE_BEFORE = _rx(
-    r"(?:^|[^\w])(?P<cue>tăng thêm|tăng lên|tăng trưởng|tăng|giảm xuống|giảm đi|giảm|thêm|"
-    r"đạt|bằng|chiếm|vượt|hoàn thành|là|có|được|lên|xuống|gấp|với)"
-    rf"\s+(?:(?:{_QUALIFIER}|{_CUE_FILLER})\s+){{0,3}}"
-    r"(?:\(\s*)?$"
+_FILLERS = word_set("được mức ở tỷ tỉ trọng từ cho tới sẽ thu đón thực hiện tính")
+_AFTER_RE = _rx(
+    r"\s*\)?\s*(?P<pre>(?:so\s+với|so|của|như)\s+)?(?:(?P<plan>(?:chỉ tiêu\s+)?kế hoạch|kh(?![\w])|"
+    r"dự toán|chỉ tiêu|mục tiêu|nghị quyết|hđnd|thủ tướng|trung ương|tw(?![\w])|ubnd|"
+    r"chính phủ|cấp trên|tỉnh giao|bộ giao|giao)|(?P<cmp>cùng kỳ|cùng thời|năm|tháng|quý|kỳ|"
+    r"mức|bình quân|trước|\d|chín tháng|sáu tháng))"
 )
-_PLAN_AFTER = _rx(
-    r"^\s*\)?\s*(?:so\s+với\s+|so\s+|của\s+)?(?:(?:chỉ tiêu\s+)?kế hoạch|kh(?![\w])|dự toán|"
-    r"chỉ tiêu|mục tiêu|nghị quyết|hđnd|thủ tướng|trung ương|tw(?![\w])|ubnd|chính phủ|"
-    r"cấp trên|tỉnh giao|bộ giao|giao)"
-)
-_COMPARE_AFTER = _rx(
-    r"^\s*\)?\s*(?:so\s+với|so|của|như)\s+(?:cùng kỳ|cùng thời|năm|tháng|quý|kỳ|mức|bình quân|"
-    r"trước|\d|[0-9]+ tháng|chín tháng|sáu tháng)"
-)
+"""What follows a figure: a plan it is measured against, or a comparison ("so với ...")."""
 _GROWTH_RE = _rx(r"tăng trưởng|tốc độ tăng")
-_NATIONAL_RE = _rx(r"^\s*(?:tính chung\s+|trên\s+|trong\s+)?(?:cả nước|toàn quốc)(?![\w])")
+_NATIONAL_RE = _rx(r"\s*(?:tính chung\s+|trên\s+|trong\s+)?(?:cả nước|toàn quốc)(?![\w])")
+_PERIOD_LINK = _rx(r"\s*\(?\s*(?:là|:)\s*(?:khoảng |gần |hơn |trên |đạt )?")
+_AFTER_STOP = _rx(r"[,;:.()]|\s(?:và|tăng|giảm|chiếm|là|so|với|trong đó)\s")
 
-# ---- places -------------------------------------------------------------------------------
+# ---- places and sentences -----------------------------------------------------------------
 
-_PLACE_RE = re.compile(
-    r"(?:(?i:huyện|thị xã|thành phố|tp\.?|quận|cửa khẩu(?: quốc tế| chính| phụ)?|"
-    r"khu kinh tế(?: cửa khẩu)?|kkt(?: cửa khẩu)?|khu công nghiệp|kcn|cảng|ga)\s*"
-    r"(?P<name>[^\W\d_]\w*(?:[ -]+[^\W\d_]\w*){0,3}))",
+_PLACE_RE = _rx(
+    r"(?:huyện|thị xã|thành phố|tp\.?|quận|cửa khẩu(?: quốc tế| chính| phụ)?|"
+    r"khu kinh tế(?: cửa khẩu)?|kkt(?: cửa khẩu)?|khu công nghiệp|kcn|cảng)\s*"
+    r"(?P<name>[^\W\d_]\w*(?:[ -]+[^\W\d_]\w*){0,3})"
 )
 _CAPITALISED = re.compile(r"[^\W\d_]\w*")
 _ABBREV_END = re.compile(r"(?:^|\W)(?:TP|Tp|TX|TT|Q|P|H|ThS|TS|PGS|GS|BS|KS|CN|Th\.S|St|Mr|Ms)\.$")
 _HEADING_END = re.compile(r"[.!?…;:]\s*[\"”’)]*\s*$")
 
-_AFTER_STOP = _rx(r"[,;:.()]|\s(?:và|tăng|giảm|chiếm|là|so|với|trong đó)\s")
 _UNIT_INDICATORS = {
     "visitor": "tourism.visitors",
     "border_gate": "infrastructure.border_gates",
@@ -133,6 +158,7 @@ _UNIT_INDICATORS = {
 _PCT_MEASURES = frozenset({"change_pct", "plan_pct", "share_pct"})
 _MONEY = frozenset({"VND", "USD", "VND/person", "USD/person"})
 _VEHICLES = frozenset({"vehicle", "vehicle/day"})
+_REORGANISED = "2025-07-01"
 
 
 @dataclass(slots=True)
@@ -142,19 +168,20 @@ class _Span:
     start: int
     end: int
     heading: bool
+    national: bool = False
+    paragraph: int = 0
+    body: str = ""
 
 
 @dataclass(slots=True)
 class _Found:
-    """A fact under construction, with what later numbers of the sentence may inherit."""
+    """A fact of the sentence being read, with what later numbers of it may inherit."""
 
     obs: Observation
     measure: str
     sign: float
     percent: bool
     indicator: str | None
-    unit: str
-    scale_unit: tuple[str, float] | None
 
 
 def extract_observations(doc: Document) -> list[Observation]:
@@ -172,58 +199,73 @@ class _DocumentReader:
     def __init__(self, doc: Document, cat: Catalogue) -> None:
         self.doc = doc
         self.cat = cat
-        self.text = doc.text
-        self.low = lower_form(doc.text)
-        self.fold = folded_form(doc.text)
-        self.mentions = find_mentions(self.low)
+        self.text = text = doc.text
+        self.low = low = fast_lower(text)
+        self.mentions = find_mentions(low)
         self.mention_starts = [m.start for m in self.mentions]
-        self.numerals = list(iter_numerals(self.low))
+        self.numerals = find_numerals(
+            low, [(m.start, m.end) for m in self.mentions if m.kind not in ("now", "tonow")]
+        )
         self.numeral_starts = [n.start for n in self.numerals]
-        self.phrases = [
-            (m.start(1), m.end(1), cat.indicator_codes(self.text[m.start(1) : m.end(1)]))
-            for m in cat.phrase_re.finditer(self.fold)
+        phrases = [
+            (m.start(1), m.end(1), _codes(cat, m.group(1))) for m in cat.phrase_re.finditer(low)
         ]
-        self.phrases.sort(key=lambda p: (p[1], p[0]))
-        self.phrase_ends = [p[1] for p in self.phrases]
-        self.provinces = [
-            (m.start(), m.end())
-            for m in cat.province_re.finditer(self.fold)
-            if self.text[m.start()].isupper() or self.text[m.start()].isdigit()
-        ]
+        phrases.sort(key=lambda p: (p[1], p[0]))
+        self.phrases = phrases
+        self.phrase_ends = [p[1] for p in phrases]
+        self.provinces = [(m.start(), m.end()) for m in cat.province_re.finditer(text)]
         self.province_starts = [p[0] for p in self.provinces]
-        self.places = [_capitalised_part(m) for m in _PLACE_RE.finditer(self.text)]
-        self.places = [p for p in self.places if p[1] > p[0]]
+        places = [
+            _capitalised_part(m, text)
+            for m in _PLACE_RE.finditer(low)
+            if m.start() == 0 or not low[m.start() - 1].isalnum()
+        ]
+        self.places = [p for p in places if p[1] > p[0]]
         self.place_starts = [p[0] for p in self.places]
-        self.urls = [(m.start(), m.end()) for m in _URL_RE.finditer(self.text)]
+        self.urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)]
+        self.url_starts = [u[0] for u in self.urls]
         self.main = self._main_province()
         self.doc_year = self._doc_year()
         self.last_by_indicator: dict[str, tuple[str, float]] = {}
+        self.resolved: dict[tuple[int, int | None, bool], Period | None] = {}
+        self.province_cache: dict[tuple[str, str | None], Province | None] = {}
 
     # ---- document level -------------------------------------------------------------------
+
+    def _province(self, name: str, on: str | None) -> Province | None:
+        key = (name, on)
+        if key not in self.province_cache:
+            day = None
+            if on is not None:
+                from datetime import date
+
+                day = date.fromisoformat(on)
+            self.province_cache[key] = self.cat.province(name, day)
+        return self.province_cache[key]
 
     def _main_province(self) -> Province | None:
         """The province the document is about: its metadata hint, else the most named one."""
         if self.doc.province:
+            on = self.doc.published.isoformat() if self.doc.published else None
             p = self.cat.province(self.doc.province, self.doc.published)
+            if p is not None and (on is None or on < _REORGANISED):
+                return self.cat.province(self.doc.province) or p
             if p is not None:
                 return p
         counts: Counter[str] = Counter()
-        first: dict[str, int] = {}
+        first: dict[str, Province] = {}
         for start, end in self.provinces:
-            name = self.text[start:end]
-            p = self.cat.province(name)
+            p = self.cat.province(self.text[start:end])
             if p is None:
                 continue
             key = p.code + p.vintage
             counts[key] += 2 if start < 300 else 1
-            first.setdefault(key, start)
+            first.setdefault(key, p)
         if not counts:
             return None
-        best = max(counts, key=lambda k: (counts[k], -first[k]))
-        for p in self.cat.provinces:
-            if p.code + p.vintage == best:
-                return p
-        return None
+        order = list(first)
+        best = max(counts, key=lambda k: (counts[k], -order.index(k)))
+        return first[best]
 
     def _doc_year(self) -> int | None:
         """The year most figures of the document are about (for "8 tháng" with no year)."""
@@ -239,26 +281,34 @@ class _DocumentReader:
         return None
 
     def _spans(self) -> list[_Span]:
-        """Sentences, merged where the splitter cut after an abbreviation, with heading flags."""
+        """Sentences, merged where a split fell after an abbreviation, with heading flags."""
         merged: list[list[int]] = []
+        paragraphs: list[int] = []
         text = self.text
-        for s in self.doc.sentences:
+        sentences = self.doc.sentences
+        if not sentences and text.strip():
+            sentences = split_sentences(text)
+        for s in sentences:
             if (
                 merged
-                and _ABBREV_END.search(text[merged[-1][0] : merged[-1][1]])
+                and text[merged[-1][1] - 1 : merged[-1][1]] == "."
+                and _ABBREV_END.search(text, max(merged[-1][0], merged[-1][1] - 6), merged[-1][1])
                 and "\n" not in text[merged[-1][1] : s.start]
             ):
                 merged[-1][1] = s.end
             else:
                 merged.append([s.start, s.end])
+                paragraphs.append(s.paragraph)
         spans = []
-        for start, end in merged:
+        for (start, end), paragraph in zip(merged, paragraphs, strict=True):
             line_start = text.rfind("\n", 0, start) + 1
             line_end = text.find("\n", end)
             line_end = len(text) if line_end < 0 else line_end
             whole_line = not text[line_start:start].strip() and not text[end:line_end].strip()
-            heading = whole_line and not _HEADING_END.search(text[start:end])
-            spans.append(_Span(start, end, heading))
+            heading = whole_line and not _HEADING_END.search(text, max(start, end - 8), end)
+            sentence = self.low[start:end]
+            national = "cả nước" in sentence or "toàn quốc" in sentence
+            spans.append(_Span(start, end, heading, national, paragraph))
         return spans
 
     # ---- reading --------------------------------------------------------------------------
@@ -267,22 +317,32 @@ class _DocumentReader:
         """The facts of the document, sentence by sentence, carrying the period context."""
         out: list[Observation] = []
         context: Period | None = None
+        context_paragraph = -1
         for span in self._spans():
             mentions = self._mentions_in(span.start, span.end)
             explicit = [m for m in mentions if _is_period(m) and not m.comparison]
-            year_hint = self._year_hint(explicit, context)
-            stock = _STOCK_RE.search(self.low, span.start, span.end) is not None
-            own = resolve(explicit[0], year_hint, stock) if explicit else None
-            found = self._sentence(span, mentions, context, year_hint, stock)
-            out.extend(f.obs for f in found)
             has_now = any(m.kind == "now" for m in mentions)
+            i = bisect.bisect_left(self.numeral_starts, span.start)
+            has_numbers = i < len(self.numerals) and self.numerals[i].start < span.end
+            if not explicit and not has_numbers:
+                if span.heading or has_now:
+                    context = None
+                continue
+            year_hint = self._year_hint(
+                explicit, context if context_paragraph == span.paragraph else None, context
+            )
+            stock = _STOCK_RE.search(self.low, span.start, span.end) is not None
+            own = self._resolve(explicit[0], year_hint, stock) if explicit else None
+            if has_numbers:
+                found = self._sentence(span, context, year_hint, stock)
+                out.extend(f.obs for f in found)
             if span.heading:
                 if own is None:
                     context = None
                 elif context is None:
-                    context = own
+                    context, context_paragraph = own, span.paragraph
             elif own is not None:
-                context = own
+                context, context_paragraph = own, span.paragraph
             elif has_now:
                 context = None
         return out
@@ -295,31 +355,38 @@ class _DocumentReader:
             i += 1
         return out
 
-    def _year_hint(self, explicit: list[Mention], context: Period | None) -> int | None:
+    def _year_hint(
+        self, explicit: list[Mention], near: Period | None, context: Period | None
+    ) -> int | None:
+        """The year of time words that give none: the sentence's own year, else that of the
+        paragraph's period, else the document's main year, else the last period's."""
         for m in explicit:
             if m.year:
                 return m.year
-        if context is not None:
-            return context.last.year
+        if near is not None:
+            return near.last.year
         if any(m.this_year for m in explicit) and self.doc.published:
             return self.doc.published.year
-        return self.doc_year
+        if self.doc_year is not None:
+            return self.doc_year
+        return context.last.year if context is not None else None
 
     def _sentence(
         self,
         span: _Span,
-        mentions: list[Mention],
         context: Period | None,
         year_hint: int | None,
         stock: bool,
     ) -> list[_Found]:
         found: list[_Found] = []
+        span.body = self.text[span.start : span.end]
         i = bisect.bisect_left(self.numeral_starts, span.start)
         numerals: list[Numeral] = []
         while i < len(self.numerals) and self.numerals[i].start < span.end:
             if self.numerals[i].end <= span.end:
                 numerals.append(self.numerals[i])
             i += 1
+        args = (span, context, year_hint, stock, found)
         skip_next_fraction = False
         ordinal_until = -1
         k = 0
@@ -331,60 +398,57 @@ class _DocumentReader:
                 nxt is not None
                 and not n.percent
                 and not n.times
-                and self.text[n.end : n.end + 1] == "/"
                 and nxt.start == n.end + 1
+                and self.text[n.end] == "/"
             )
-            if self._not_a_fact(n, span, mentions) or skip_next_fraction:
+            words = _left_words(self.low, n.start, span.start)
+            if skip_next_fraction or self._not_a_fact(n, span, words):
+                if is_fraction and nxt is not None and _ordinal(words):
+                    ordinal_until = nxt.end  # "thứ 14/63 ..., thứ 2/14 ... và 1/5 ...": ranks
                 skip_next_fraction = is_fraction
                 continue
-            before = self.low[max(span.start, n.start - 24) : n.start]
-            if is_fraction and (
-                _NOT_FACT_BEFORE.search(before)
-                or (ordinal_until >= 0 and n.start - ordinal_until < 80)
-            ):
-                ordinal_until = nxt.end if nxt else n.end
-                skip_next_fraction = True
-                continue
             if is_fraction and nxt is not None:
-                whole = self._fact(nxt, span, mentions, context, year_hint, stock, found, None)
-                part = self._fact(n, span, mentions, context, year_hint, stock, found, whole)
-                for f in (part, whole):
-                    if f is not None:
-                        found.append(f)
+                if _ordinal(words) or (ordinal_until >= 0 and n.start - ordinal_until < 80):
+                    ordinal_until = nxt.end
+                    k += 1
+                    continue
+                whole = self._fact(nxt, *args, None, _left_words(self.low, nxt.start, span.start))
+                part = self._fact(n, *args, whole, words)
+                found.extend(f for f in (part, whole) if f is not None)
                 k += 1
                 continue
-            f = self._fact(n, span, mentions, context, year_hint, stock, found, None)
+            f = self._fact(n, *args, None, words)
             if f is not None:
                 found.append(f)
         return found
 
-    def _not_a_fact(self, n: Numeral, span: _Span, mentions: list[Mention]) -> bool:
+    def _not_a_fact(self, n: Numeral, span: _Span, words: list[str]) -> bool:
         """Years, dates, times, codes, ordinals, document numbers, captions: no fact."""
-        for m in mentions:
-            if m.start < n.end and n.start < m.end and m.kind not in ("now", "tonow"):
+        j = bisect.bisect_left(self.mention_starts, n.end) - 1
+        if j >= 0:
+            m = self.mentions[j]
+            if m.end > n.start and m.kind not in ("now", "tonow"):
                 return True
-        for a, b in self.urls:
-            if a < n.end and n.start < b:
+        if self.urls:
+            j = bisect.bisect_left(self.url_starts, n.end) - 1
+            if j >= 0 and self.urls[j][1] > n.start:
                 return True
-        text, low = self.text, self.low
-        s = n.start
         if n.times:
             return False
+        text, low, s = self.text, self.low, n.start
         prev = text[s - 1] if s > 0 else " "
-        if prev in "“\"«‘'":
+        if prev in "“\"«‘'" or prev.isalpha():
             return True
-        if prev.isalpha() or (prev in "-–_" and s > 1 and text[s - 2].isalnum()):
+        if prev in "-–_" and s > 1 and text[s - 2].isalnum():
             return True
         nxt = text[n.end] if n.end < len(text) else " "
         if nxt.isalpha() and not _GLUED_UNIT.match(low, n.end):
             return True
-        before = low[max(span.start, s - 24) : s]
-        if _NOT_FACT_BEFORE.search(before):
+        if _ordinal(words):
             return True
         if not n.percent and _NOT_FACT_AFTER.match(low, n.end):
             return True
         raw = text[s : n.end]
-        digits = raw.replace(".", "").replace(",", "")
         if not n.percent and not n.scaled and raw.isdigit():
             if len(raw) == 4 and 1900 <= int(raw) <= 2100:
                 unit = unit_after(low, n.end, span.end)
@@ -392,62 +456,63 @@ class _DocumentReader:
                     return True
             if len(raw) >= 7:
                 return True
-        return digits.isdigit() and len(digits) > 15
+        return False
 
     def _fact(
         self,
         n: Numeral,
         span: _Span,
-        mentions: list[Mention],
         context: Period | None,
         year_hint: int | None,
         stock: bool,
         found: list[_Found],
         whole: _Found | None,
+        words: list[str],
     ) -> _Found | None:
         text, low = self.text, self.low
+        unit: Unit | None = None
         if whole is not None:
-            unit: Unit | None = Unit(whole.unit, 1.0, n.end, n.end, True)
-            unit_code, factor, end = whole.unit, 1.0, n.end
+            unit_code, factor, end, known = whole.obs.unit, 1.0, n.end, True
+        elif n.percent or n.times:
+            unit_code, factor, end, known = "percent", 1.0, n.end, True
         else:
-            unit = None if (n.percent or n.times) else unit_after(low, n.end, span.end)
-            if n.percent or n.times:
-                unit_code, factor, end = "percent", 1.0, n.end
-            elif unit is not None:
-                unit_code, factor, end = unit.code, unit.factor, unit.end
+            unit = unit_after(low, n.end, span.end)
+            if unit is not None:
+                unit_code, factor, end, known = unit.code, unit.factor, unit.end, unit.known
             else:
-                unit_code, factor, end = "count", 1.0, n.end
+                unit_code, factor, end, known = "count", 1.0, n.end, False
+        if n.spelled and not known and not n.scaled:
+            return None
+        bare = unit is None and whole is None and not n.percent and not n.times
+        if bare and not n.scaled and span.start < n.start - 1:
+            word = _CAPITALISED.search(text, max(span.start, n.start - 30), n.start - 1)
+            last = None
+            while word is not None:
+                last = word
+                word = _CAPITALISED.search(text, word.end(), n.start - 1)
+            if last is not None and last.end() >= n.start - 1 and last.group()[0].isupper():
+                return None  # caption numbering, a name with a number
+        clause = self._clause_start(span, n.start)
+        cue, q = _cue_and_qualifier(words)
+        qualifier = n.qualifier or q
         if (
             unit_code == "person"
             and "lượt" in low[n.end : end]
-            and "khách" in self._clause_lead(span, n.start)
+            and "khách" in low[clause : n.start]
         ):
             unit_code = "visitor"
-        bare = not n.percent and not n.times and (unit is None or not unit.known) and whole is None
-        if n.spelled and (bare or (unit is not None and not unit.known)) and not n.scaled:
-            return None
-        if bare and unit is None and not n.scaled:
-            prev = self.text[n.start - 2 : n.start].strip()
-            word_before = re.search(r"(\w+)\s*$", text[max(span.start, n.start - 30) : n.start])
-            if word_before and word_before.group(1)[0].isupper() and prev.isalpha():
-                return None  # caption numbering, a name with a number
-        lead_start = max(span.start, n.start - 60)
-        lead = low[lead_start : n.start]
-        q = _QUAL_BEFORE.search(lead)
-        qualifier = n.qualifier or (q.group("q") if q else None)
-        cue_m = _CUE_BEFORE.search(lead)
-        cue = cue_m.group("cue") if cue_m else None
+        elif unit_code in ("VND", "USD") and "đầu người" in low[clause : n.start]:
+            unit_code += "/person"
         sign_char = text[n.start - 1] if n.start > 0 else ""
-        after = low[end : min(span.end, end + 60)]
-        plan_after = _PLAN_AFTER.match(after) is not None
-        compare_after = _COMPARE_AFTER.match(after) is not None
-        clause_lead = self._clause_lead(span, n.start)
-        growth = _GROWTH_RE.search(clause_lead) is not None
+        limit = min(span.end, end + 60)
+        after = _AFTER_RE.match(low, end, limit)
+        plan_after = after is not None and after.group("plan") is not None
+        compare_after = after is not None and after.group("pre") is not None and not plan_after
         prev = found[-1] if found else None
 
         measure, sign, offset = "level", 1.0, 0.0
         if n.times:
-            gap = low[n.start : n.start + 3] == "gấp"
+            gap = low.startswith("gấp", n.start)
             if cue in ("giảm", "giảm đi"):
                 measure = "change_pct"
             elif plan_after and gap:
@@ -460,7 +525,7 @@ class _DocumentReader:
             if sign_char == "+" or cue in ("tăng", "tăng thêm", "tăng trưởng"):
                 measure = "plan_pct" if plan_after else "change_pct"
                 offset = 100.0 if plan_after else 0.0
-            elif sign_char in "-−" or cue in ("giảm", "giảm đi"):
+            elif sign_char in ("-", "−") or cue in ("giảm", "giảm đi"):
                 measure = "plan_pct" if plan_after else "change_pct"
                 offset, sign = (100.0, -1.0) if plan_after else (0.0, -1.0)
             elif cue == "chiếm":
@@ -472,39 +537,38 @@ class _DocumentReader:
                     measure, offset = "plan_pct", 100.0
             elif plan_after:
                 measure = "plan_pct"
-            elif compare_after and cue in ("bằng", "đạt", "chỉ bằng"):
+            elif compare_after and cue in ("bằng", "đạt"):
                 measure, offset = "change_pct", -100.0
             elif cue in ("tăng lên", "lên", "giảm xuống", "xuống"):
                 measure = "level"
             elif cue is None and prev is not None and prev.percent and prev.measure != "level":
                 measure, sign = prev.measure, prev.sign
-            elif growth and cue in (None, "đạt", "là", "với"):
+            elif cue in (None, "đạt", "là", "với") and _GROWTH_RE.search(low, clause, n.start):
                 measure = "change_pct"
         elif cue in ("tăng", "tăng thêm", "thêm") or sign_char == "+":
             measure = "change_abs"
-        elif cue in ("giảm", "giảm đi") or sign_char in "-−":
+        elif cue in ("giảm", "giảm đi") or sign_char in ("-", "−"):
             measure, sign = "change_abs", -1.0
         low_v, high_v = _values(n, measure, cue, sign, offset, factor)
 
-        # a figure written without unit words takes the unit of its indicator's last figure
         indicator = self._indicator(
-            n, end, span, "bare" if bare and unit is None else unit_code, measure, prev
+            n, end, span, "bare" if bare else unit_code, measure, prev, known
         )
-        if bare and unit is None and indicator in self.last_by_indicator and not n.percent:
+        # a figure written without unit words takes the unit of its indicator's last figure
+        if bare and indicator in self.last_by_indicator:
             unit_code, scale = self.last_by_indicator[indicator]
             if not n.scaled:
                 low_v, high_v = low_v * scale, high_v * scale
         elif indicator and unit_code in _MONEY and n.scaled:
             self.last_by_indicator[indicator] = (unit_code, _scale_factor(low[n.start : n.end]))
 
-        period = self._period(n, span, mentions, context, year_hint, stock)
-        area_code, area = self._area(n, span, period)
-        subject = self._subject(span, n, end, clause_lead)
+        period = self._period(n, span.start, span.end, context, year_hint, stock)
+        area_code, area = self._area(n, span, clause, period)
         obs = Observation(
             doc_id=self.doc.doc_id,
             source=self.doc.source,
             indicator=indicator,
-            subject=subject,
+            subject=self._subject(span, n, end, clause),
             measure=measure,
             value=None if low_v != high_v else low_v,
             value_low=low_v,
@@ -515,44 +579,63 @@ class _DocumentReader:
             area=area,
             approx=qualifier is not None,
             qualifier=qualifier,
-            text=text[span.start : span.end],
+            text=span.body,
             start=n.start,
             end=end,
         )
-        return _Found(obs, measure, sign, n.percent or n.times, indicator, unit_code, None)
+        return _Found(obs, measure, sign, n.percent or n.times, indicator)
 
     # ---- dimensions -----------------------------------------------------------------------
 
-    def _clause_lead(self, span: _Span, pos: int) -> str:
-        """The lower-form words of the clause before a position (back to , ; : or the sentence)."""
-        start = max(span.start, pos - 120)
-        chunk = self.low[start:pos]
-        cut = max(chunk.rfind(","), chunk.rfind(";"), chunk.rfind(":"), chunk.rfind("("))
-        return chunk[cut + 1 :] if cut >= 0 else chunk
+    def _clause_start(self, span: _Span, pos: int) -> int:
+        """Where the clause of a position starts (after , ; : or an opening bracket)."""
+        floor = max(span.start, pos - 120)
+        cut = max(
+            self.low.rfind(",", floor, pos),
+            self.low.rfind(";", floor, pos),
+            self.low.rfind(":", floor, pos),
+            self.low.rfind("(", floor, pos),
+        )
+        return cut + 1 if cut >= 0 else floor
 
     def _indicator(
-        self, n: Numeral, end: int, span: _Span, unit: str, measure: str, prev: _Found | None
+        self,
+        n: Numeral,
+        end: int,
+        span: _Span,
+        unit: str,
+        measure: str,
+        prev: _Found | None,
+        known: bool,
     ) -> str | None:
         """The catalogue code of what the number measures: the nearest fitting phrase."""
         after_limit = min(span.end, end + 50)
         stop = _AFTER_STOP.search(self.low, end, after_limit)
         if stop:
             after_limit = stop.start()
+        phrases, ends = self.phrases, self.phrase_ends
         # the noun written after a count ("187 doanh nghiệp thành lập mới") names it first
         if not n.percent and not n.times:
-            i = bisect.bisect_left(self.phrase_ends, n.end)
-            while i < len(self.phrases) and self.phrases[i][0] < after_limit:
-                start, _, codes = self.phrases[i]
-                if start >= n.end:
+            best_after: tuple[int, int, str] | None = None
+            i = bisect.bisect_left(ends, n.end)
+            while i < len(phrases) and phrases[i][1] <= after_limit + 40:
+                start, p_end, codes = phrases[i]
+                if n.end <= start < after_limit and p_end <= span.end:
                     code = self._fit(codes, unit, measure)
-                    if code:
-                        return code
+                    if code and (
+                        best_after is None
+                        or start < best_after[0]
+                        or (start == best_after[0] and p_end > best_after[1])
+                    ):
+                        best_after = (start, p_end, code)
                 i += 1
-        i = bisect.bisect_right(self.phrase_ends, n.start) - 1
+            if best_after is not None:
+                return best_after[2]
+        i = bisect.bisect_right(ends, n.start) - 1
         best: tuple[int, int, str] | None = None
-        while i >= 0 and self.phrases[i][1] > span.start:
-            start, p_end, codes = self.phrases[i]
-            if p_end <= n.start:
+        while i >= 0 and phrases[i][1] > span.start:
+            start, p_end, codes = phrases[i]
+            if start >= span.start:
                 code = self._fit(codes, unit, measure)
                 if code and (
                     best is None or p_end > best[0] or (p_end == best[0] and start < best[1])
@@ -560,6 +643,8 @@ class _DocumentReader:
                     best = (p_end, start, code)
                 if best is not None and p_end < best[0] - 200:
                     break
+            if p_end < n.start - 600:
+                break  # a phrase that far back names something else
             i -= 1
         if (
             prev is not None
@@ -570,7 +655,7 @@ class _DocumentReader:
             return prev.indicator
         if best is not None:
             return best[2]
-        return _UNIT_INDICATORS.get(unit)
+        return _UNIT_INDICATORS.get(unit) if known else None
 
     def _fit(self, codes: tuple[str, ...], unit: str, measure: str) -> str | None:
         """The first code whose usual unit fits the number's unit and measure."""
@@ -599,11 +684,17 @@ class _DocumentReader:
                 fallback = fallback or code
         return fallback
 
+    def _resolve(self, m: Mention, year_hint: int | None, stock: bool) -> Period | None:
+        key = (m.start, year_hint, stock)
+        if key not in self.resolved:
+            self.resolved[key] = resolve(m, year_hint, stock)
+        return self.resolved[key]
+
     def _period(
         self,
         n: Numeral,
-        span: _Span,
-        mentions: list[Mention],
+        span_start: int,
+        span_end: int,
         context: Period | None,
         year_hint: int | None,
         stock: bool,
@@ -611,34 +702,48 @@ class _DocumentReader:
         """The period of a number: the nearest time words before it in its sentence, else the
         first after it, else the period the text has been speaking of."""
         nearest: Mention | None = None
-        for m in mentions:
+        all_mentions = self.mentions
+        first = bisect.bisect_left(self.mention_starts, n.start)
+        j = first - 1
+        while j >= 0 and all_mentions[j].start >= span_start and first - j < 50:
+            m = all_mentions[j]
+            j -= 1
             if m.end > n.start:
-                break
-            gap = self.low[m.end : n.start]
-            if re.fullmatch(
-                tone_form(r"\s*\(?\s*(?:là|:)\s*(?:khoảng |gần |hơn |trên |đạt )?"), gap
-            ):
-                return resolve(m, year_hint, stock)
+                continue
+            if n.start - m.end < 30 and _PERIOD_LINK.fullmatch(self.low, m.end, n.start):
+                return self._resolve(m, year_hint, stock)
             if m.kind in ("now", "tonow") or (_is_period(m) and not m.comparison):
                 nearest = m
+                break
         if nearest is not None:
             if nearest.kind == "now":
                 return None
             if nearest.kind == "tonow":
                 return as_stock(context) if context is not None else None
-            return resolve(nearest, year_hint, stock)
-        for m in mentions:
+            return self._resolve(nearest, year_hint, stock)
+        j = first
+        while j < len(all_mentions) and all_mentions[j].start < span_end and j - first < 50:
+            m = all_mentions[j]
+            j += 1
             if m.start >= n.end and _is_period(m) and not m.comparison:
                 if self.text[m.start].isupper():
-                    break
-                return resolve(m, year_hint, stock)
+                    break  # a capitalised time word opens a sentence the splitter missed
+                return self._resolve(m, year_hint, stock)
         return context
 
-    def _area(self, n: Numeral, span: _Span, period: Period | None) -> tuple[str | None, str]:
+    def _area(
+        self, n: Numeral, span: _Span, clause: int, period: Period | None
+    ) -> tuple[str | None, str]:
         """The province code (as it stood in the period) and the most specific place named."""
-        on = period.first if period else self.doc.published
-        if _NATIONAL_RE.match(self._clause_lead(span, n.start)) or _NATIONAL_RE.match(
-            self.low, span.start
+        if period is not None:
+            on: str | None = period.first.isoformat()
+        elif self.doc.published is not None:
+            on = self.doc.published.isoformat()
+        else:
+            on = None
+        if span.national and (
+            _NATIONAL_RE.match(self.low, clause, n.start)
+            or _NATIONAL_RE.match(self.low, span.start, n.start)
         ):
             return None, "cả nước"
         province: Province | None = None
@@ -646,46 +751,50 @@ class _DocumentReader:
         i = bisect.bisect_left(self.province_starts, n.start) - 1
         if i >= 0 and self.provinces[i][0] >= span.start:
             start, end = self.provinces[i]
-            province = self.cat.province(self.text[start:end], on)
             name = self.text[start:end]
+            province = self._province(name, on)
         if province is None and self.main is not None:
-            province = self.cat.province(self.main.name, on) or self.main
             name = self.main.full_name or self.main.name
+            province = self._province(self.main.name, on) or self.main
         area = name
         j = bisect.bisect_left(self.place_starts, n.start) - 1
         if j >= 0 and self.places[j][0] >= span.start and self.places[j][1] <= n.start:
             area = self.text[self.places[j][0] : self.places[j][1]]
         elif j + 1 < len(self.places) and self.places[j + 1][1] <= span.end:
             start, end = self.places[j + 1]
-            if not re.search(r"[,;:()]", self.text[n.end : start]):
+            if not any(c in ",;:()" for c in self.text[n.end : start]):
                 area = self.text[start:end]
         if province is None:
             return None, area
-        if province.vintage != "2025-07-01" and on is not None and on >= date(2025, 7, 1):
-            return self.cat.code_on(province.code, on), area
         return province.code, area
 
-    def _subject(self, span: _Span, n: Numeral, end: int, clause_lead: str) -> str:
+    def _subject(self, span: _Span, n: Numeral, end: int, clause: int) -> str:
         """The words that name what is measured: the clause before the number, else its noun."""
-        start = n.start - len(clause_lead)
-        words = self.text[start : n.start].strip(" ,;:(-–")
-        words = re.sub(
-            tone_form(rf"(?:\s+(?:{_QUALIFIER}|{_FILLER}|tăng|giảm|chiếm|bằng|vượt|gấp))+\s*\(?$"),
-            "",
-            words,
-            flags=re.IGNORECASE,
-        ).strip()
-        if len(words) < 3:
-            words = noun_after(self.text, end, span.end) or noun_after(self.text, n.end, span.end)
-        return words[:200]
+        subject = self.text[clause : n.start].strip(" ,;:(-–\t\n")
+        while subject:
+            cut = subject.rfind(" ")
+            last = subject[cut + 1 :]
+            if last.lower().strip("(") not in _TRIM and last.strip("(-–:"):
+                break
+            subject = subject[:cut].rstrip(" ,;:(-–") if cut > 0 else ""
+        if len(subject) < 3:
+            subject = noun_after(self.text, end, span.end) or noun_after(self.text, n.end, span.end)
+        return subject[:200]
+
+
+_TRIM = _QUAL_WORDS | _CUE_WORDS | _FILLERS | word_set("xấp xỉ tính dự kiến báo chưa tới đến đầy")
 
 
 def _values(
     n: Numeral, measure: str, cue: str | None, sign: float, offset: float, factor: float
 ) -> tuple[float, float]:
     """The bounds of a fact in its unit: multipliers as percent, falls negative, plans on 100."""
+    if not n.times and not offset and factor == 1.0:
+        if sign > 0:
+            return n.low, n.high
+        return -n.high, -n.low
     bounds = []
-    for x in (n.low, n.high):
+    for x in (n.low, n.high) if n.low != n.high else (n.low,):
         if n.times:
             if cue in ("giảm", "giảm đi"):
                 v = -(1 - 1 / x) * 100 if x else 0.0
@@ -697,18 +806,91 @@ def _values(
             v = sign * x + offset
         else:
             v = sign * x * factor
-        bounds.append(v)
+        bounds.append(round(v, 6) if abs(v) < 1e15 else v)
     return min(bounds), max(bounds)
 
 
-def _capitalised_part(m: re.Match[str]) -> tuple[int, int]:
+def _capitalised_part(m: re.Match[str], text: str) -> tuple[int, int]:
     """A place mention up to its last capitalised word ("huyện Hương Khê có" → without "có")."""
     end = m.start("name")
-    for w in _CAPITALISED.finditer(m.string, m.start("name"), m.end("name")):
+    for w in _CAPITALISED.finditer(text, m.start("name"), m.end("name")):
         if not w.group()[0].isupper():
             break
         end = w.end()
     return (m.start(), end) if end > m.start("name") else (m.start(), m.start())
+
+
+_CODES: dict[tuple[int, str], tuple[str, ...]] = {}
+
+
+def _codes(cat: Catalogue, words: str) -> tuple[str, ...]:
+    """The indicator codes of matched words, remembered per catalogue."""
+    key = (id(cat), words)
+    codes = _CODES.get(key)
+    if codes is None:
+        if len(_CODES) > 50_000:
+            _CODES.clear()
+        codes = _CODES[key] = cat.indicator_codes(words)
+    return codes
+
+
+def _left_words(low: str, pos: int, floor: int, n: int = 6) -> list[str]:
+    """The last words before a position (at most n, not before `floor`), nearest last."""
+    start = max(floor, pos - 8 * n)
+    words = low[start:pos].split()
+    if start > floor and words and not low[start - 1].isspace():
+        words = words[1:]
+    return words[-n:]
+
+
+def _ordinal(words: list[str]) -> bool:
+    """True when the words right before a number make it an ordinal, a code or a label."""
+    if not words:
+        return False
+    last = words[-1]
+    if last in _NOT_FACT_WORDS:
+        return not (last == "số" and len(words) > 1 and words[-2] == "tổng")
+    return len(words) > 1 and f"{words[-2]} {last}" in _NOT_FACT_PAIRS
+
+
+def _cue_and_qualifier(words: list[str]) -> tuple[str | None, str | None]:
+    """The verb a number hangs on (tăng, giảm, đạt, chiếm...) and its approximation marker."""
+    cue = qual = None
+    i = len(words) - 1
+    while i >= 0:
+        w = words[i].strip('(“"')
+        if not w:
+            i -= 1
+            continue
+        if w[-1] in ",;:)”":
+            break
+        pair = f"{words[i - 1]} {w}" if i > 0 else ""
+        if pair in _CUE_PAIRS:
+            cue, i = pair, i - 2
+            break
+        if pair in _QUAL_PAIRS:
+            qual, i = qual or pair, i - 2
+            continue
+        if w in _CUE_WORDS:
+            cue, i = w, i - 1
+            break
+        if w in _QUAL_WORDS:
+            qual, i = qual or w, i - 1
+            continue
+        if w in _FILLERS:
+            i -= 1
+            continue
+        break
+    if cue is not None and qual is None and i >= 0:
+        w = words[i]
+        pair = f"{words[i - 1]} {w}" if i > 0 else ""
+        if pair in _QUAL_PAIRS:
+            qual = pair
+        elif w in _QUAL_WORDS:
+            qual = w
+        elif cue == "bằng" and w in ("không", "chưa"):
+            qual = f"{w} bằng"
+    return cue, qual
 
 
 def _is_period(m: Mention) -> bool:

@@ -9,12 +9,11 @@ interval from the start of the year (or the month of a stock counted then),
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from flows.folding import tone_form
+from flows.folding import tone_form, word_set
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _MONTH_WORDS = {
@@ -43,7 +42,7 @@ PERIOD_RE = re.compile(
         rf"|(?P<years>(?:giai đoạn\s+|từ năm\s+|thời kỳ\s+)?(?P<y1>{_YEAR})"
         rf"\s*(?:[-–—]|đến|tới)\s*(?:năm\s+)?(?P<y2>{_YEAR})(?![\d]))"
         rf"|(?P<nmonths>(?<![\w])(?P<n>{_NMONTH})\s+tháng(?:\s+(?P<edge>đầu|cuối))?"
-        rf"(?:\s+(?:của\s+)?năm\s+(?P<ny>{_YEAR}|nay|trước)|\s+(?P<ny2>{_YEAR})|(?P<edge_only>\s+năm))?{_W})"
+        rf"(?:\s+(?:của\s+)?năm\s+(?P<ny>{_YEAR}|nay|trước)|\s+(?P<ny2>{_YEAR})|\s+năm)?{_W})"
         rf"|(?P<half>(?:nửa|sáu tháng)\s+(?P<hedge>đầu|cuối)\s+năm(?:\s+(?P<hy>{_YEAR}|nay))?)"
         rf"|(?P<quarter>{_TO.format('qto')}?quý\s+(?P<q>iv|i{{1,3}}|[1-4])(?![\w])(?:{_SEP}(?P<qy>{_YEAR})|\s+(?:năm\s+)?(?P<qy2>{_YEAR}|nay))?)"
         rf"|(?P<month>{_TO.format('mto')}?tháng\s+(?P<m>1[0-2]|0?[1-9])(?![\d])(?:{_SEP}(?P<my>{_YEAR})|\s+(?:năm\s+)?(?P<my2>{_YEAR}|nay))?)"
@@ -51,18 +50,40 @@ PERIOD_RE = re.compile(
         rf"|(?P<year>(?:cả\s+)?năm\s+(?P<y>{_YEAR})(?![\d]))"
         rf"|(?P<thisyear>năm\s+nay{_W})"
         rf"|(?P<tonow>(?:(?:tính|lũy kế|luỹ kế)\s+)?(?:đến|tới)\s+nay{_W})"
-        rf"|(?P<now>(?<![\w])hiện\s+(?:nay|có|tại|đang|còn|trên)?{_W})"
+        rf"|(?P<now>(?<![\w])hiện\s+(?:nay|có|tại|đang|còn|vẫn|trên){_W})"
     )
 )
 """Every time expression, found in one pass over the lower form of a document."""
 
-_COMPARISON_BEFORE = re.compile(
-    tone_form(
-        r"(?:(?:so với|so|cùng kỳ|kỳ|giá so sánh|giá cố định|giá hiện hành|giá|%\s*của|bằng|với)"
-        r"\s+(?:cùng kỳ\s+|của\s+)?"
-        r"|(?:kế hoạch|chỉ tiêu|dự toán|mục tiêu)\s+(?:[^\W\d]+\s+){0,2})$"
-    )
+_COMPARED_WORDS = word_set("so kỳ giá bằng với")
+_COMPARED_PAIRS = frozenset(
+    tone_form(w) for w in ("so với", "so sánh", "cố định", "hiện hành", "cùng thời")
 )
+_CUA = tone_form("của")
+_CUNG_KY = [tone_form("cùng"), tone_form("kỳ")]
+_PLAN_WORDS = frozenset(tone_form(w) for w in ("kế hoạch", "chỉ tiêu", "dự toán", "mục tiêu"))
+
+
+def _compared(before: str) -> bool:
+    """True when the words before a time expression make it a comparison or a plan's year
+    ("so với cùng kỳ năm 2022", "giá so sánh năm 2010", "kế hoạch năm 2023", "45% của năm")."""
+    words = before.split()[-5:]
+    if words and words[-1] == _CUA:
+        if len(words) > 1 and words[-2].endswith("%"):
+            return True
+        words = words[:-1]
+    if not words:
+        return False
+    if words[-2:] == _CUNG_KY or words[-1] in _COMPARED_WORDS:
+        return True
+    if " ".join(words[-2:]) in _COMPARED_PAIRS:
+        return True
+    tail = words[-4:]
+    return any(f"{x} {y}" in _PLAN_WORDS for x, y in zip(tail, tail[1:], strict=False))
+
+
+_VERB_BEFORE_HIEN = re.compile(tone_form(r"(?:thực|thể|phát|xuất|biểu|hiển|tái)\s*$"))
+_DOCUMENT_BEFORE = re.compile(r"[0-9]+/[^\W\d_][\w\-]*\s+(?:ngày\s+)?$")
 _DAYLINE_BEFORE = re.compile(tone_form(r"(?:sáng|chiều|tối|trưa|đêm|hôm)(?:\s+(?:nay|qua))?\s+$"))
 _DATE_FOLLOW = re.compile(r"\s*(?:[,.;:)|]|$)")
 
@@ -76,7 +97,7 @@ class Period:
     last: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Mention:
     """A time expression in a text: span, kind, fields, and whether it is a comparison."""
 
@@ -94,14 +115,13 @@ class Mention:
     comparison: bool = False
     this_year: bool = False
 
-    @property
-    def explicit_year(self) -> int | None:
-        """The year the words themselves give."""
-        return self.year
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return date(year, month, _DAYS[month - 1] + leap)
 
 
 def interval(first: date, last: date) -> Period:
@@ -121,17 +141,79 @@ def interval(first: date, last: date) -> Period:
     return Period(f"{first.isoformat()}/{last.isoformat()}", first, last)
 
 
+_WORD_ANCHOR_RE = re.compile(tone_form(r"hiện|nay|quý|tháng|nửa"))
+_DIGIT_ANCHOR_RE = re.compile(
+    tone_form(r"[0-9]++(?:[/:]|h[0-9]|\s*tháng(?![\w])|(?<=(?:19|20)[0-9]{2})(?![0-9]))")
+)
+"""Where a time expression may be: a few words, and digits that are a year or stand before
+"/", ":" or "tháng"; both scans skip everything else in C."""
+
+
+def _anchors(low: str) -> list[tuple[int, int]]:
+    """Anchor spans of both scans, in text order."""
+    found = [(m.start(), m.end()) for m in _WORD_ANCHOR_RE.finditer(low)]
+    found += [
+        (m.start(), m.end())
+        for m in _DIGIT_ANCHOR_RE.finditer(low)
+        if m.start() == 0 or not low[m.start() - 1].isdigit()
+    ]
+    found.sort()
+    return found
+
+
+_PREFIX_WORDS = word_set(
+    "tính lũy luỹ kế từ đầu năm đến tới hết cuối ngày tháng quý giai đoạn thời kỳ cả của "
+    "nửa sáu chín tám bảy năm bốn ba hai một mười"
+)
+_MID_WORDS = word_set("đầu hết cuối kế đoạn kỳ của")
+"""Words that continue a time expression but never open one."""
+
+
+def _starts_before(low: str, pos: int, floor: int) -> list[int]:
+    """Where a time expression around `pos` may start: `pos` and up to five words before it
+    that can open one ("tính đến hết tháng", "giai đoạn", "từ đầu năm đến"), earliest first."""
+    starts = [pos]
+    i = pos
+    for _ in range(5):
+        j = i
+        while j > floor and low[j - 1] in " \t":
+            j -= 1
+        k = j
+        while k > floor and low[k - 1].isalpha():
+            k -= 1
+        word = low[k:j]
+        if k == j or word not in _PREFIX_WORDS:
+            break
+        if word not in _MID_WORDS:
+            starts.append(k)
+        i = k
+    starts.reverse()
+    return starts
+
+
 def find_mentions(low: str) -> list[Mention]:
-    """Every time expression of a lower-form text, in order, with comparisons marked."""
+    """Every time expression of a lower-form text, in order, with comparisons marked.
+
+    Found from anchors (digits and a few words), each tried at the few places an expression
+    around it can start, so the cost follows the number of anchors, not the text's length."""
     out: list[Mention] = []
     times: list[int] = []
-    for m in PERIOD_RE.finditer(low):
-        mention = _mention(m, low)
-        if mention is None:
+    covered = -1
+    for p, _ in _anchors(low):
+        if p < covered or (p > 0 and low[p - 1].isalnum() and not low[p].isdigit()):
             continue
-        if mention.kind == "time":
-            times.append(m.start())
-        out.append(mention)
+        for start in _starts_before(low, p, max(0, covered, p - 40)):
+            m = PERIOD_RE.match(low, start)
+            if m is None or m.end() <= p:
+                continue
+            mention = _mention(m, low)
+            if mention is None:
+                continue
+            if mention.kind == "time":
+                times.append(m.start())
+            out.append(mention)
+            covered = m.end()
+            break
     if times:
         out = [
             mt
@@ -149,7 +231,7 @@ def _int(text: str | None) -> int | None:
 def _mention(m: re.Match[str], low: str) -> Mention | None:
     start, end = m.start(), m.end()
     before = low[max(0, start - 24) : start]
-    comparison = _COMPARISON_BEFORE.search(before) is not None
+    comparison = _compared(before)
     to = bool(m.group("qto") or m.group("mto") or m.group("dto"))
     if m.group("time"):
         return Mention(start, end, "time")
@@ -228,6 +310,8 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             date(y or 2000, mo, d)
         except ValueError:
             return None
+        if _DOCUMENT_BEFORE.search(before):
+            comparison = True  # the date of a decision or a letter, not of a figure
         return Mention(start, end, "date", year=y, month=mo, day=d, to=to, comparison=comparison)
     if m.group("year"):
         return Mention(start, end, "year", year=int(m.group("y")), comparison=comparison)
@@ -236,6 +320,8 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
     if m.group("tonow"):
         return Mention(start, end, "tonow")
     if m.group("now"):
+        if _VERB_BEFORE_HIEN.search(before):
+            return None  # "thực hiện", "thể hiện": a verb, not "now"
         return Mention(start, end, "now")
     return None
 

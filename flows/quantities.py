@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flows.folding import tone_form
+from flows.folding import tone_form, word_set
 
 # (pattern, unit code, factor); longest and most specific first.
 _UNITS: tuple[tuple[str, str, float], ...] = (
@@ -63,67 +63,10 @@ UNIT_RE = re.compile(
 )
 """A unit written right after a number (on the lower form)."""
 
-_NOT_A_NOUN = frozenset(
-    tone_form(w)
-    for w in (
-        "và",
-        "hoặc",
-        "so",
-        "của",
-        "là",
-        "đến",
-        "tới",
-        "trong",
-        "tại",
-        "với",
-        "cho",
-        "được",
-        "để",
-        "từ",
-        "theo",
-        "trên",
-        "dưới",
-        "khi",
-        "thì",
-        "mà",
-        "nên",
-        "nhưng",
-        "vì",
-        "do",
-        "bởi",
-        "ở",
-        "đã",
-        "đang",
-        "sẽ",
-        "cũng",
-        "còn",
-        "chỉ",
-        "như",
-        "này",
-        "đó",
-        "kia",
-        "bằng",
-        "tăng",
-        "giảm",
-        "đạt",
-        "chiếm",
-        "vượt",
-        "lên",
-        "xuống",
-        "về",
-        "qua",
-        "sau",
-        "trước",
-        "nhằm",
-        "gồm",
-        "có",
-        "thuộc",
-        "nay",
-        "hơn",
-        "khoảng",
-        "gần",
-        "lần",
-    )
+_NOT_A_NOUN = word_set(
+    "và hoặc so của là đến tới trong tại với cho được để từ theo trên dưới khi thì mà nên "
+    "nhưng vì do bởi ở đã đang sẽ cũng còn chỉ như này đó kia bằng tăng giảm đạt chiếm vượt "
+    "lên xuống về qua sau trước nhằm gồm có thuộc nay hơn khoảng gần lần"
 )
 _WORD_RE = re.compile(r"\s+([^\W\d_]+)")
 _NOUN_RE = re.compile(r"\s*((?:[^\W\d_]+)(?:[ ][^\W\d_]+){0,3})")

@@ -180,6 +180,11 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         [],
     ),
     (
+        "a list of ranks after 'thứ' is no fact",
+        "Năm 2022, tỉnh Phú Thọ xếp thứ 12/63 tỉnh, thứ 2/14 tỉnh trong vùng và 1/5 tỉnh.",
+        [],
+    ),
+    (
         "approx belongs to the number its marker stands before",
         "Năm 2023, tỉnh Quảng Nam đón khoảng 7,5 triệu lượt khách du lịch, "
         "tăng 20% so với năm 2022.",
@@ -322,6 +327,36 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         [],
     ),
     (
+        "percentage points are written as percent",
+        "Năm 2023, tỷ lệ hộ nghèo của tỉnh Cao Bằng giảm 2,5 điểm phần trăm so với năm 2022.",
+        [{"value": -2.5, "unit": "percent", "measure": "change_pct"}],
+    ),
+    (
+        "money per person without '/người'",
+        "Năm 2023, GRDP bình quân đầu người của tỉnh Quảng Ninh đạt 8.500 USD.",
+        [{"value": 8500, "unit": "USD/person", "indicator": "economy.grdp_per_capita"}],
+    ),
+    (
+        "'thực hiện' is no 'now'",
+        "Năm 2023, tỉnh Hòa Bình đã thực hiện có hiệu quả, đón 3 triệu lượt khách.",
+        [{"period": "2023", "unit": "visitor"}],
+    ),
+    (
+        "the date of a decision is not the period",
+        "Năm 2022, theo Quyết định số 45/QĐ-UBND ngày 12/3/2022, tỉnh Hà Nam có 5 dự án mới.",
+        [{"period": "2022", "value": 5}],
+    ),
+    (
+        "a month with no year takes the document's year",
+        "Tỉnh Phú Yên: kết quả 8 tháng năm 2024\n\nTính chung 8 tháng, lượt khách đạt 2 triệu "
+        "lượt.\n\nNăm 2023 tỷ lệ che phủ rừng đạt 40%.\n\nRiêng tháng 8 đón 300 nghìn lượt khách.",
+        [
+            {"period": "2024-01-01/2024-08-31", "area_code": "54"},
+            {"period": "2023", "value": 40},
+            {"period": "2024-08", "value": 300000},
+        ],
+    ),
+    (
         "a figure with no unit words takes its indicator's unit",
         "Năm 2023, thu ngân sách của tỉnh Lai Châu đạt 2.500 tỷ đồng. "
         "Trong đó năm 2022 thu ngân sách được 2.300, thấp hơn.",
@@ -402,3 +437,5 @@ def test_province_lists_and_mapping() -> None:
     assert cat.province("TP. Hồ Chí Minh").code == "79"
     assert cat.province("Bắc Giang", date(2025, 8, 1)).code == "24"
     assert cat.province("Bắc Ninh").code == "27"
+    found = [m.group() for m in cat.province_re.finditer("xuyên Thái Bình Dương, tỉnh Thái Bình")]
+    assert found == ["Thái Bình"]
