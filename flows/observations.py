@@ -589,13 +589,16 @@ class _DocumentReader:
 
     def _clause_start(self, span: _Span, pos: int) -> int:
         """Where the clause of a position starts (after , ; : or an opening bracket)."""
+        low = self.low
         floor = max(span.start, pos - 120)
         cut = max(
-            self.low.rfind(",", floor, pos),
-            self.low.rfind(";", floor, pos),
-            self.low.rfind(":", floor, pos),
-            self.low.rfind("(", floor, pos),
+            low.rfind(",", floor, pos), low.rfind(";", floor, pos), low.rfind(":", floor, pos)
         )
+        paren = low.rfind("(", floor, pos)
+        if paren > cut and low.rfind(")", paren, pos) < 0:
+            cut = (
+                paren  # inside brackets: "(tăng 35%, ...)"; a closed "(GRDP)" is part of the words
+            )
         return cut + 1 if cut >= 0 else floor
 
     def _indicator(
@@ -790,9 +793,8 @@ def _values(
 ) -> tuple[float, float]:
     """The bounds of a fact in its unit: multipliers as percent, falls negative, plans on 100."""
     if not n.times and not offset and factor == 1.0:
-        if sign > 0:
-            return n.low, n.high
-        return -n.high, -n.low
+        low, high = float(f"{n.low:.15g}"), float(f"{n.high:.15g}")
+        return (low, high) if sign > 0 else (-high, -low)
     bounds = []
     for x in (n.low, n.high) if n.low != n.high else (n.low,):
         if n.times:
@@ -806,7 +808,7 @@ def _values(
             v = sign * x + offset
         else:
             v = sign * x * factor
-        bounds.append(round(v, 6) if abs(v) < 1e15 else v)
+        bounds.append(float(f"{v:.15g}"))
     return min(bounds), max(bounds)
 
 

@@ -67,7 +67,8 @@ _PLAN_WORDS = frozenset(tone_form(w) for w in ("kế hoạch", "chỉ tiêu", "d
 def _compared(before: str) -> bool:
     """True when the words before a time expression make it a comparison or a plan's year
     ("so với cùng kỳ năm 2022", "giá so sánh năm 2010", "kế hoạch năm 2023", "45% của năm")."""
-    words = before.split()[-5:]
+    cut = max(before.rfind("."), before.rfind(";"), before.rfind("!"), before.rfind("?"))
+    words = before[cut + 1 :].split()[-5:]
     if words and words[-1] == _CUA:
         if len(words) > 1 and words[-2].endswith("%"):
             return True
@@ -78,8 +79,10 @@ def _compared(before: str) -> bool:
         return True
     if " ".join(words[-2:]) in _COMPARED_PAIRS:
         return True
-    tail = words[-4:]
-    return any(f"{x} {y}" in _PLAN_WORDS for x, y in zip(tail, tail[1:], strict=False))
+    for i in range(max(0, len(words) - 4), len(words) - 1):
+        if f"{words[i]} {words[i + 1]}" in _PLAN_WORDS:
+            return all(w.isalpha() for w in words[i + 2 :])
+    return False
 
 
 _VERB_BEFORE_HIEN = re.compile(tone_form(r"(?:thực|thể|phát|xuất|biểu|hiển|tái)\s*$"))

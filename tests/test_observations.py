@@ -357,6 +357,16 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         ],
     ),
     (
+        "words in closed brackets belong to the subject",
+        "Quý II/2024, tốc độ tăng trưởng kinh tế (GRDP) của tỉnh Long An ước đạt 6,2%.",
+        [{"value": 6.2, "measure": "change_pct", "indicator": "economy.grdp", "period": "2024-Q2"}],
+    ),
+    (
+        "decimals with scale words are exact",
+        "Năm 2023, tỉnh Bình Phước thu hút vốn FDI đạt 1,017 tỷ USD.",
+        [{"value": 1017000000}],
+    ),
+    (
         "a figure with no unit words takes its indicator's unit",
         "Năm 2023, thu ngân sách của tỉnh Lai Châu đạt 2.500 tỷ đồng. "
         "Trong đó năm 2022 thu ngân sách được 2.300, thấp hơn.",
