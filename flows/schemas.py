@@ -21,8 +21,10 @@ from flows.settings import get_settings
 MEASURES = ("level", "change_pct", "change_abs", "plan_pct", "share_pct")
 PERIOD_PATTERN = (
     r"^\d{4}(-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
+    r"|^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
     r"|^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"
 )
+"""A year, quarter, half, month, a day (a stock counted at a date) or a date interval."""
 DOC_ID_PATTERN = r"^[0-9a-f]{16}$"
 INDICATOR_PATTERN = r"^[a-z_]+\.[a-z_0-9]+$"
 AREA_CODE_PATTERN = r"^\d{2}$"
@@ -88,7 +90,8 @@ class ObservationModel(pa.DataFrameModel):
 
     @pa.check("period", name="period_format")
     def period_format(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """A year, quarter, half, month, or a date interval (`2023-01-01/2023-09-30`)."""
+        """A period as CONTRACT.md writes it: `2023`, `2023-Q3`, `2023-H1`, `2023-11`,
+        `2023-11-30`, or an interval `2023-01-01/2023-09-30`."""
         col = pl.col(data.key)
         return data.lazyframe.select(col.is_null() | col.str.contains(PERIOD_PATTERN))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import polars as pl
+import pytest
 
 from flows.documents import Document, split_sentences
 from flows.frames import documents_frame, observations_frame
@@ -48,6 +49,22 @@ def test_valid_observations_pass_unchanged():
     valid, rejects = validate_observations(frame)
     assert valid.equals(frame)
     assert rejects.is_empty()
+
+
+@pytest.mark.parametrize(
+    "period",
+    ["2023", "2023-Q3", "2023-H1", "2023-11", "2023-11-30", "2023-01-01/2023-09-30", None],
+)
+def test_every_period_form_of_the_contract_is_valid(period):
+    valid, rejects = validate_observations(observations_frame([fact(period=period)]))
+    assert valid.height == 1 and rejects.is_empty()
+
+
+@pytest.mark.parametrize("period", ["2023-13", "2023-Q5", "23", "2023-11-31x", "năm 2023"])
+def test_a_malformed_period_is_rejected(period):
+    valid, rejects = validate_observations(observations_frame([fact(period=period)]))
+    assert valid.is_empty()
+    assert rejects["check"].to_list() == ["period: period_format"]
 
 
 def test_a_range_has_no_point_value():
