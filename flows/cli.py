@@ -128,17 +128,15 @@ def _run_flow(inputs: Sequence[Path], db_path: Path, full: bool, show_progress: 
     from rich.progress import Progress
 
     from flows import etl
-    from flows.documents import discover as find_files
     from flows.warehouse import WarehouseError
 
     _hide_tracebacks()
-    total = len(find_files(list(inputs))[0])
     show = show_progress and sys.stderr.isatty()
     with Progress(transient=True, disable=not show) as progress:
-        bar = progress.add_task("reports", total=total)
+        bar = progress.add_task("reports", total=None)
 
-        def advance(n: int) -> None:
-            progress.advance(bar, n)
+        def advance(n: int, total: int) -> None:
+            progress.update(bar, total=total, advance=n)
 
         etl.add_progress_hook(advance)
         try:

@@ -32,8 +32,21 @@ from flows.warehouse import LoadResult, WarehouseLocked, known_inputs, load
 BATCH_SIZE = 250
 """Files per extraction task: thousands of files are a few dozen task runs, not thousands."""
 
-ProgressHook = Callable[[int], None]
+ProgressHook = Callable[[int, int], None]
+"""Called with (files just handled, files in the run)."""
 _progress_hooks: list[ProgressHook] = []
+
+
+_progress_total = 0
+
+
+def _report_progress(advance: int, total: int | None) -> None:
+    """Tell the hooks how far the run is."""
+    global _progress_total
+    if total is not None:
+        _progress_total = total
+    for hook in _progress_hooks:
+        hook(advance, _progress_total)
 
 
 def add_progress_hook(hook: ProgressHook) -> None:
@@ -84,8 +97,7 @@ def extract_batch(files: Sequence[InputFile], known: dict[str, tuple[str, str]])
             continue
         docs.append(doc)
         observations.extend(extract_observations(doc))
-    for hook in _progress_hooks:
-        hook(len(files))
+    _report_progress(len(files), None)
     return ExtractedBatch(
         documents_frame(docs), observations_frame(observations), rejects_frame(rejects), skipped
     )
@@ -182,6 +194,7 @@ def chitieu_etl(
     inputs = [Path(p) for p in paths] if paths else [settings.reports_dir]
     files, missing = discover(inputs)
     logger.info("%d files under %s", len(files), ", ".join(map(str, inputs)))
+    _report_progress(0, len(files))
     known = known_inputs(db)
 
     futures = [extract_reports.submit(chunk, known) for chunk in batches(files, batch_size)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 import polars as pl
 
@@ -82,10 +83,13 @@ def documents_frame(docs: Sequence[Document]) -> pl.DataFrame:
     )
 
 
+_OBSERVATION_ROW = attrgetter(*OBSERVATION_SCHEMA)
+
+
 def observations_frame(observations: Iterable[Observation]) -> pl.DataFrame:
     """One row per fact, the CONTRACT.md columns in order."""
-    rows = [o.to_record() for o in observations]
-    return pl.DataFrame(rows, schema=OBSERVATION_SCHEMA)
+    rows = [_OBSERVATION_ROW(o) for o in observations]
+    return pl.DataFrame(rows, schema=OBSERVATION_SCHEMA, orient="row")
 
 
 def rejects_frame(rows: Iterable[dict[str, object]]) -> pl.DataFrame:
