@@ -7,7 +7,10 @@ schemas → warehouse); each stage is a plain function tested on its own.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.schedules import Cron
 from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
 
 from flows import __version__
 from flows.documents import Document, InputFile, RejectedInput, discover, read_document
@@ -97,7 +101,6 @@ def extract_batch(files: Sequence[InputFile], known: dict[str, tuple[str, str]])
             continue
         docs.append(doc)
         observations.extend(extract_observations(doc))
-    _report_progress(len(files), None)
     return ExtractedBatch(
         documents_frame(docs), observations_frame(observations), rejects_frame(rejects), skipped
     )
@@ -119,10 +122,28 @@ def _is_lock_error(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
+@contextmanager
+def extraction_pool(workers: int, n_batches: int) -> Iterator[Executor | None]:
+    """Worker processes for extraction, so that every core reads reports; none when one
+    core or one batch would do (starting a worker costs about a second)."""
+    if workers < 2 or n_batches < 2:
+        yield None
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield pool
+
+
 @task(name="extract-reports", cache_policy=NO_CACHE, retries=0)
-def extract_reports(files: list[InputFile], known: dict[str, tuple[str, str]]) -> ExtractedBatch:
+def extract_reports(
+    files: list[InputFile], known: dict[str, tuple[str, str]], pool: Executor | None
+) -> ExtractedBatch:
     """Documents and facts of one batch of files (a parse error is not retried)."""
-    batch = extract_batch(files, known)
+    if pool is None:
+        batch = extract_batch(files, known)
+    else:
+        batch = pool.submit(extract_batch, files, known).result()
+    _report_progress(len(files), None)
     get_run_logger().info(
         "batch of %d files: %d documents, %d facts, %d skipped unchanged, %d rejected",
         len(files),
@@ -184,6 +205,7 @@ def chitieu_etl(
     db_path: str | None = None,
     full: bool = False,
     batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """Extract every fact from the reports under `paths`, validate, and load them into the
     warehouse as versioned rows. `full=True` treats the input as a complete snapshot:
@@ -197,8 +219,17 @@ def chitieu_etl(
     _report_progress(0, len(files))
     known = known_inputs(db)
 
-    futures = [extract_reports.submit(chunk, known) for chunk in batches(files, batch_size)]
-    parts = [f.result() for f in futures]
+    chunks = batches(files, batch_size)
+    with extraction_pool(workers or settings.workers, len(chunks)) as pool:
+        futures = [
+            extract_reports.submit(
+                quote(chunk),
+                quote({f.source: known[f.source] for f in chunk if f.source in known}),
+                quote(pool),
+            )
+            for chunk in chunks
+        ]
+        parts = [f.result() for f in futures]
     documents = pl.concat([p.documents for p in parts]) if parts else documents_frame([])
     observations = pl.concat([p.observations for p in parts]) if parts else observations_frame([])
     read_rejects = pl.concat(

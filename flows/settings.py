@@ -31,6 +31,9 @@ class Settings:
         default_factory=lambda: _env_path("CHITIEU_REFERENCE", PROJECT_ROOT / "seeds" / "reference")
     )
     sql_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "sql")
+    workers: int = field(
+        default_factory=lambda: int(os.environ.get("CHITIEU_WORKERS", os.cpu_count() or 1))
+    )
     lock_timeout_s: float = field(
         default_factory=lambda: float(os.environ.get("CHITIEU_LOCK_TIMEOUT", "30"))
     )
