@@ -16,7 +16,14 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from flows.folding import folded_form, folded_key, phrase_key, tone_variants, trie_pattern
+from flows.folding import (
+    folded_form,
+    folded_key,
+    phrase_key,
+    tone_variants,
+    trie_pattern,
+    word_scan_pattern,
+)
 from flows.settings import get_settings
 
 REORGANISATION = date(2025, 7, 1)
@@ -82,6 +89,10 @@ class Catalogue:
     new_by_key: dict[str, Province]
     province_re: re.Pattern[str]
     """Matches province names (all spellings) in the original text."""
+    phrase_scan: re.Pattern[str]
+    """Finds (group 1) the same phrases as `phrase_re`, faster: from their first letters."""
+    province_scan: re.Pattern[str]
+    """Finds (group 1) the same names as `province_re`, faster: from their first letters."""
     old_to_new: dict[str, str]
     units: frozenset[str]
     places: dict[str, Place]
@@ -187,10 +198,11 @@ def load_catalogue(reference_dir: Path) -> Catalogue:
             names |= _spellings(name)
             names |= {n.upper() for n in _spellings(name)}
     # a name followed by "Dương" is no province ("Thái Bình Dương", the Pacific)
+    not_pacific = r"(?!\w)(?![ \t]+(?:Dương|Duong)(?!\w))"
     province_re = re.compile(
-        r"(?<!\w)(?<!Thái )(?<!Thai )(?:" + trie_pattern(names) + r")(?!\w)"
-        r"(?![ \t]+(?:Dương|Duong)(?!\w))"
+        r"(?<!\w)(?<!Thái )(?<!Thai )(?:" + trie_pattern(names) + ")" + not_pacific
     )
+    province_scan = re.compile(word_scan_pattern(names, not_pacific, r"(?<!Thái .)(?<!Thai .)"))
     old_to_new = {
         row["old_code"]: row["new_code"] for row in _read(reference_dir / "province_mapping.csv")
     }
@@ -213,10 +225,12 @@ def load_catalogue(reference_dir: Path) -> Catalogue:
         phrase_codes={k: tuple(v) for k, v in exact.items()},
         folded_phrase_codes={k: tuple(v) for k, v in folded.items()},
         phrase_re=phrase_re,
+        phrase_scan=re.compile(word_scan_pattern(phrase_forms, r"(?!\w)")),
         provinces=tuple(provinces),
         old_by_key=old_by_key,
         new_by_key=new_by_key,
         province_re=province_re,
+        province_scan=province_scan,
         old_to_new=old_to_new,
         units=units,
         places=places,
@@ -226,4 +240,10 @@ def load_catalogue(reference_dir: Path) -> Catalogue:
 
 def get_catalogue() -> Catalogue:
     """The catalogue of the configured reference folder."""
-    return load_catalogue(get_settings().reference_dir.resolve())
+    return _catalogue_at(get_settings().reference_dir)
+
+
+@cache
+def _catalogue_at(reference_dir: Path) -> Catalogue:
+    """The catalogue of a folder as configured (resolved once per configured path)."""
+    return load_catalogue(reference_dir.resolve())

@@ -115,6 +115,18 @@ def trie_pattern(words: Iterable[str]) -> str:
     return emit(trie)
 
 
+def word_scan_pattern(words: Iterable[str], tail: str = "", before: str = "") -> str:
+    """A pattern that finds every word of a list starting a word of a text (overlapping ones
+    too), group 1 being the longest that `tail` may follow. Each match consumes only the first
+    letter, a literal class, so the scan skips to candidates in C; `(?<!\\w.)` after it says a
+    word starts there and `before` adds look-behinds that end at the letter ("(?<!Thái .)")."""
+    words = [w for w in words if w]
+    if not words:
+        return r"(?!x)x"
+    firsts = "".join(sorted({re.escape(w[0]) for w in words}))
+    return rf"[{firsts}](?<!\w.){before}(?<=(?=({trie_pattern(words)}){tail}).)"
+
+
 def word_set(words: str) -> frozenset[str]:
     """The words of a space-separated list, tone marks placed one way."""
     return frozenset(tone_form(w) for w in words.split())

@@ -399,12 +399,23 @@ _UNIT_START = trie_pattern(
     )
 )
 _WORD_TRIE = "(?:" + trie_pattern(NUMBER_WORDS) + ")" + _W
-_SPELLED_RE = re.compile(
-    tone_form(
-        rf"(?<!\w)(?:gấp\s+(?:(?:{_QUAL})\s+)?(?:{_TIMES_WORD}){_W}"
-        rf"|{_WORD_TRIE}(?:\s+{_WORD_TRIE})*(?=\s*(?:{_UNIT_START}{_W}|%)))"
-    )
-)
+
+
+def _spelled_pattern() -> str:
+    """Spelled-out numerals followed by a unit or scale word, and "gấp hai": one alternative
+    per first letter, each of them a literal, so that the scan skips to candidates in C; the
+    look-behind after that letter (`(?<!\\w.)`) says the word starts there."""
+    by_first: dict[str, set[str]] = {}
+    for word in NUMBER_WORDS:
+        by_first.setdefault(word[0], set()).add(word[1:])
+    tail = rf"{_W}(?:\s+{_WORD_TRIE})*(?=\s*(?:{_UNIT_START}{_W}|%))"
+    alts = [rf"g(?<!\w.)ấp\s+(?:(?:{_QUAL})\s+)?(?:{_TIMES_WORD}){_W}"]
+    for first in sorted(by_first):
+        alts.append(rf"{re.escape(first)}(?<!\w.)(?:{trie_pattern(by_first[first])}){tail}")
+    return tone_form("(?:" + "|".join(alts) + ")")
+
+
+_SPELLED_RE = re.compile(_spelled_pattern())
 
 
 class _ThousandsCache(dict[str, float | None]):

@@ -14,6 +14,7 @@ import bisect
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -136,7 +137,9 @@ _AFTER_RE = _rx(
 _GROWTH_RE = _rx(r"tăng trưởng|tốc độ tăng")
 _NATIONAL_RE = _rx(r"\s*(?:tính chung\s+|trên\s+|trong\s+)?(?:cả nước|toàn quốc)(?![\w])")
 _PERIOD_LINK = _rx(r"\s*\(?\s*(?:là|:)\s*(?:khoảng |gần |hơn |trên |đạt )?")
-_AFTER_STOP = _rx(r"[,;:.()]|\s(?:và|tăng|giảm|chiếm|là|so|với|trong đó)\s")
+_AFTER_STOP = _rx(r"[,;:.()\s](?:(?<=\S)|(?:và|tăng|giảm|chiếm|là|so|với|trong đó)\s)")
+"""Where the words after a figure stop: a punctuation mark, or a space before a linking word
+(one leading character class, so that the scan skips to candidates in C)."""
 
 # ---- places and sentences -----------------------------------------------------------------
 
@@ -208,12 +211,12 @@ class _DocumentReader:
         )
         self.numeral_starts = [n.start for n in self.numerals]
         phrases = [
-            (m.start(1), m.end(1), _codes(cat, m.group(1))) for m in cat.phrase_re.finditer(low)
+            (m.start(1), m.end(1), _codes(cat, m.group(1))) for m in cat.phrase_scan.finditer(low)
         ]
         phrases.sort(key=lambda p: (p[1], p[0]))
         self.phrases = phrases
         self.phrase_ends = [p[1] for p in phrases]
-        self.provinces = [(m.start(), m.end()) for m in cat.province_re.finditer(text)]
+        self.provinces = _non_overlapping(cat.province_scan.finditer(text))
         self.province_starts = [p[0] for p in self.provinces]
         places = [
             _capitalised_part(m, text)
@@ -222,6 +225,8 @@ class _DocumentReader:
         ]
         self.places = [p for p in places if p[1] > p[0]]
         self.place_starts = [p[0] for p in self.places]
+        self.stocks = [(m.start(), m.end()) for m in _STOCK_RE.finditer(low)]
+        self.stock_starts = [s[0] for s in self.stocks]
         self.urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)]
         self.url_starts = [u[0] for u in self.urls]
         self.main = self._main_province()
@@ -331,7 +336,7 @@ class _DocumentReader:
             year_hint = self._year_hint(
                 explicit, context if context_paragraph == span.paragraph else None, context
             )
-            stock = _STOCK_RE.search(self.low, span.start, span.end) is not None
+            stock = self._stock_in(span.start, span.end)
             own = self._resolve(explicit[0], year_hint, stock) if explicit else None
             if has_numbers:
                 found = self._sentence(span, context, year_hint, stock)
@@ -346,6 +351,11 @@ class _DocumentReader:
             elif has_now:
                 context = None
         return out
+
+    def _stock_in(self, start: int, end: int) -> bool:
+        """True when words of a stock ("lũy kế", "đang hoạt động") stand between two offsets."""
+        i = bisect.bisect_left(self.stock_starts, start)
+        return i < len(self.stocks) and self.stocks[i][1] <= end
 
     def _mentions_in(self, start: int, end: int) -> list[Mention]:
         i = bisect.bisect_left(self.mention_starts, start)
@@ -793,7 +803,7 @@ def _values(
 ) -> tuple[float, float]:
     """The bounds of a fact in its unit: multipliers as percent, falls negative, plans on 100."""
     if not n.times and not offset and factor == 1.0:
-        low, high = float(f"{n.low:.15g}"), float(f"{n.high:.15g}")
+        low, high = _round15(n.low), _round15(n.high)
         return (low, high) if sign > 0 else (-high, -low)
     bounds = []
     for x in (n.low, n.high) if n.low != n.high else (n.low,):
@@ -808,8 +818,27 @@ def _values(
             v = sign * x + offset
         else:
             v = sign * x * factor
-        bounds.append(float(f"{v:.15g}"))
+        bounds.append(_round15(v))
     return min(bounds), max(bounds)
+
+
+def _non_overlapping(matches: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+    """Spans of group 1, each starting after the previous one ends (as `finditer` would)."""
+    out: list[tuple[int, int]] = []
+    covered = -1
+    for m in matches:
+        start, end = m.span(1)
+        if start >= covered:
+            out.append((start, end))
+            covered = end
+    return out
+
+
+def _round15(v: float) -> float:
+    """The value rounded to 15 significant digits (whole numbers below 10^15 are exact)."""
+    if v.is_integer() and -1e15 < v < 1e15:
+        return v
+    return float(f"{v:.15g}")
 
 
 def _capitalised_part(m: re.Match[str], text: str) -> tuple[int, int]:
