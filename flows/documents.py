@@ -11,13 +11,14 @@ from front matter at the top of a text file, or from `NAME.meta.json` beside it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -477,6 +478,38 @@ def _extract(fmt: str, data: bytes) -> tuple[ExtractedText, str]:
     return ExtractedText(text, extracted.title, extracted.published, extracted.url), encoding
 
 
+def content_hash_of(data: bytes, sidecar: Path | None) -> str:
+    """The fingerprint of an input: its bytes and its metadata sidecar's, so that an edited
+    sidecar makes a new input too."""
+    digest = hashlib.sha256(data)
+    if sidecar is not None:
+        with contextlib.suppress(OSError):
+            digest.update(b"\0" + sidecar.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def unchanged_inputs(
+    files: Sequence[InputFile], known: Mapping[str, tuple[str, str]], extractor_version: str
+) -> tuple[list[InputFile], list[str]]:
+    """The files to read, and the sources skipped because the warehouse already holds them
+    with the same fingerprint and extractor version (`known`: source → both)."""
+    to_read: list[InputFile] = []
+    skipped: list[str] = []
+    for file in files:
+        seen = known.get(file.source)
+        if seen is not None and seen[1] == extractor_version:
+            try:
+                data = file.path.read_bytes()
+            except OSError:
+                to_read.append(file)  # read_document says why, as a reject
+                continue
+            if content_hash_of(data, sidecar_of(file.path)) == seen[0]:
+                skipped.append(file.source)
+                continue
+        to_read.append(file)
+    return to_read, skipped
+
+
 def read_document(file: InputFile) -> Document:
     """The document in a file, or `RejectedInput` saying why it cannot be read."""
     source = file.source
@@ -498,7 +531,8 @@ def read_document(file: InputFile) -> Document:
         )
     if not data:
         raise RejectedInput(source, "empty file", "empty")
-    content_hash = hashlib.sha256(data).hexdigest()[:16]
+    sidecar = sidecar_of(file.path)
+    content_hash = content_hash_of(data, sidecar)
     try:
         fmt = _format_of(file.path, data)
         extracted, encoding = _extract(fmt, data)
@@ -513,7 +547,6 @@ def read_document(file: InputFile) -> Document:
         if fmt in ("txt", "md"):
             text, front = split_front_matter(text)
             meta.update(_metadata(front, "front matter"))
-        sidecar = sidecar_of(file.path)
         if sidecar is not None:
             meta.update(_read_sidecar(sidecar))
     except ValueError as exc:

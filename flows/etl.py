@@ -6,12 +6,11 @@ schemas → warehouse); each stage is a plain function tested on its own.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,14 @@ from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from flows import __version__
-from flows.documents import Document, InputFile, RejectedInput, discover, read_document
+from flows.documents import (
+    Document,
+    InputFile,
+    RejectedInput,
+    discover,
+    read_document,
+    unchanged_inputs,
+)
 from flows.frames import documents_frame, input_reject, observations_frame, rejects_frame
 from flows.observations import EXTRACTOR_VERSION, Observation, extract_observations
 from flows.schemas import validate_documents, validate_observations
@@ -66,32 +72,20 @@ def remove_progress_hook(hook: ProgressHook) -> None:
 
 @dataclass
 class ExtractedBatch:
-    """What one batch of files became: documents, facts, rejects, and the files skipped."""
+    """What one batch of files became: documents, facts and rejects."""
 
     documents: pl.DataFrame
     observations: pl.DataFrame
     rejects: pl.DataFrame
-    skipped: list[str] = field(default_factory=list)
 
 
-def content_hash(path: Path) -> str:
-    """The fingerprint of a file's bytes, as `documents.content_hash` records it."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def extract_batch(files: Sequence[InputFile], known: dict[str, tuple[str, str]]) -> ExtractedBatch:
-    """Read and extract a batch of files; a file loaded before with the same bytes and
-    extractor version is skipped (the warehouse's own record is the cache)."""
+def extract_batch(files: Sequence[InputFile]) -> ExtractedBatch:
+    """Read and extract a batch of files into the run's three frames."""
     docs: list[Document] = []
     observations: list[Observation] = []
     rejects: list[dict[str, object]] = []
-    skipped: list[str] = []
     for file in files:
-        seen = known.get(file.source)
         try:
-            if seen is not None and seen == (content_hash(file.path), EXTRACTOR_VERSION):
-                skipped.append(file.source)
-                continue
             doc = read_document(file)
         except RejectedInput as exc:
             rejects.append(input_reject(exc))
@@ -102,7 +96,7 @@ def extract_batch(files: Sequence[InputFile], known: dict[str, tuple[str, str]])
         docs.append(doc)
         observations.extend(extract_observations(doc))
     return ExtractedBatch(
-        documents_frame(docs), observations_frame(observations), rejects_frame(rejects), skipped
+        documents_frame(docs), observations_frame(observations), rejects_frame(rejects)
     )
 
 
@@ -134,22 +128,27 @@ def extraction_pool(workers: int, n_batches: int) -> Iterator[Executor | None]:
         yield pool
 
 
+@task(name="select-changed-inputs", cache_policy=NO_CACHE)
+def select_changed_inputs(
+    files: list[InputFile], db_path: Path
+) -> tuple[list[InputFile], list[str]]:
+    """The files to read, and the sources skipped: the warehouse already holds them with
+    the same bytes and extractor version (its own record is the cache)."""
+    to_read, skipped = unchanged_inputs(files, known_inputs(db_path), EXTRACTOR_VERSION)
+    _report_progress(len(skipped), None)
+    return to_read, skipped
+
+
 @task(name="extract-reports", cache_policy=NO_CACHE, retries=0)
-def extract_reports(
-    files: list[InputFile], known: dict[str, tuple[str, str]], pool: Executor | None
-) -> ExtractedBatch:
+def extract_reports(files: list[InputFile], pool: Executor | None) -> ExtractedBatch:
     """Documents and facts of one batch of files (a parse error is not retried)."""
-    if pool is None:
-        batch = extract_batch(files, known)
-    else:
-        batch = pool.submit(extract_batch, files, known).result()
+    batch = extract_batch(files) if pool is None else pool.submit(extract_batch, files).result()
     _report_progress(len(files), None)
     get_run_logger().info(
-        "batch of %d files: %d documents, %d facts, %d skipped unchanged, %d rejected",
+        "batch of %d files: %d documents, %d facts, %d rejected",
         len(files),
         batch.documents.height,
         batch.observations.height,
-        len(batch.skipped),
         batch.rejects.height,
     )
     return batch
@@ -217,29 +216,24 @@ def chitieu_etl(
     files, missing = discover(inputs)
     logger.info("%d files under %s", len(files), ", ".join(map(str, inputs)))
     _report_progress(0, len(files))
-    known = known_inputs(db)
+    to_read, skipped = select_changed_inputs(quote(files), db)
 
-    chunks = batches(files, batch_size)
+    chunks = batches(to_read, batch_size)
     with extraction_pool(workers or settings.workers, len(chunks)) as pool:
-        futures = [
-            extract_reports.submit(
-                quote(chunk),
-                quote({f.source: known[f.source] for f in chunk if f.source in known}),
-                quote(pool),
-            )
-            for chunk in chunks
-        ]
+        futures = [extract_reports.submit(quote(chunk), quote(pool)) for chunk in chunks]
         parts = [f.result() for f in futures]
     documents = pl.concat([p.documents for p in parts]) if parts else documents_frame([])
     observations = pl.concat([p.observations for p in parts]) if parts else observations_frame([])
     read_rejects = pl.concat(
         [rejects_frame(input_reject(m) for m in missing), *(p.rejects for p in parts)]
     )
-    skipped = [s for p in parts for s in p.skipped]
+    del futures, parts  # the batches live on only in the concatenated frames
     for row in read_rejects.iter_rows(named=True):
         logger.warning("rejected %s: %s", row["source"], row["reason"])
 
+    n_facts = observations.height
     docs, obs, row_rejects = validate_frames(documents, observations)
+    del documents, observations
     rejects = pl.concat([read_rejects, row_rejects])
     result = load_warehouse(
         db, docs, obs, rejects, [f.source for f in files], full, settings.lock_timeout_s
@@ -248,7 +242,7 @@ def chitieu_etl(
         "files": len(files) + len(missing),
         "documents": docs.height,
         "skipped_unchanged": len(skipped),
-        "facts": observations.height,
+        "facts": n_facts,
         "inserted": result.inserted,
         "closed": result.closed,
         "unchanged": result.unchanged,
