@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from flows.documents import discover, read_documents
 from flows.observations import OBSERVATION_FIELDS, extract_observations
@@ -350,10 +351,20 @@ def _serve(inputs: Sequence[Path], db_path: Path, full: bool) -> None:
 def main() -> None:
     """Console-script entry point: errors as one line, never a traceback."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError:  # bare `chitieu`: typer has printed the help
+        sys.exit(0)
+    except UsageError as exc:
+        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        typer.echo(f"chitieu: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    except ClickException as exc:
+        typer.echo(f"chitieu: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.echo("chitieu: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # the last guard before the user's terminal
         typer.echo(f"chitieu: error: {type(exc).__name__}: {exc}".splitlines()[0], err=True)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

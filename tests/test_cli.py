@@ -53,14 +53,19 @@ def test_extract_csv_has_a_header_of_the_contract_fields():
         ["extract", str(SEED_REPORTS), "--format", "yaml"],
         ["run", "no/such/folder"],
         ["query"],
+        ["query", "SELECT 1", "--format", "xml"],
+        ["history", "--nope"],
         ["frobnicate"],
+        ["extract"],
     ],
 )
 def test_bad_arguments_give_one_line_and_a_non_zero_exit(args: list[str]):
     out = chitieu(*args)
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
-    assert out.stderr.strip(), "the user is told what went wrong"
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, "one clear line"
+    assert lines[0].startswith("chitieu: ")
 
 
 def test_a_missing_path_is_named_in_the_error():
@@ -76,3 +81,10 @@ def test_query_without_a_warehouse_says_how_to_make_one(tmp_path: Path):
     assert out.returncode == 2
     assert "no warehouse yet" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_help_is_there_for_every_command():
+    for command in ([], ["run"], ["extract"], ["query"], ["history"], ["serve"]):
+        out = chitieu(*command, "--help")
+        assert out.returncode == 0
+        assert "Usage" in out.stdout
