@@ -418,28 +418,26 @@ def _spelled_pattern() -> str:
 _SPELLED_RE = re.compile(_spelled_pattern())
 
 
-class _ThousandsCache(dict[str, float | None]):
-    """Values of short digit strings, computed once each ("2023", "1.300", "45")."""
+class _AmountCache(dict[str, float | None]):
+    """Values of written amounts, computed once each ("2023", "1.300", "1,5 tỷ")."""
 
     def __missing__(self, key: str) -> float | None:
-        value = parse_digits(key) if key.replace(".", "").replace(",", "").isdigit() else None
+        value = _amount(key)
         if len(self) > 100_000:
             self.clear()
         self[key] = value
         return value
 
 
-_THOUSANDS = _ThousandsCache()
+_AMOUNTS = _AmountCache()
 
 
 def _plain(m: re.Match[str]) -> Numeral | None:
     """The numeral of a _PLAIN_RE match: an amount, a range, a percent, or "X lần"."""
     a, ap, b, bp, lan = m.group("a", "ap", "b", "bp", "lan")
-    value = _THOUSANDS[a] if len(a) < 8 else None
+    value = _AMOUNTS[a]
     if value is None:
-        value = _amount(a)
-        if value is None:
-            return None
+        return None
     if lan is not None and b is None:
         return Numeral(m.start(), m.end(), value, value, False, True)
     percent = ap is not None
@@ -455,7 +453,7 @@ def _plain(m: re.Match[str]) -> Numeral | None:
             False,
             scaled,
         )
-    high = _amount(b)
+    high = _AMOUNTS[b]
     if high is None:
         end = m.end("ap") if percent else m.end("a")
         return Numeral(m.start(), end, value, value, percent=percent, scaled=scaled)
@@ -485,8 +483,8 @@ def find_numerals(low: str, skip: Sequence[tuple[int, int]] = ()) -> list[Numera
             j += 1
         if j < len(skip) and skip[j][0] <= p:
             continue
-        before = low[max(0, p - 16) : p]
-        if "gấp" in before:
+        if low.find("gấp", p - 16 if p > 16 else 0, p) >= 0:
+            before = low[max(0, p - 16) : p]
             t = _TIMES_BEFORE.search(before)
             if t is not None:
                 m = NUMERAL_RE.match(low, p - len(before) + t.start())

@@ -11,11 +11,13 @@ product.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
+from datetime import date
 from typing import Any
 
 from flows.catalogue import Catalogue, Province, get_catalogue
@@ -25,7 +27,7 @@ from flows.numbers import Numeral, find_numerals
 from flows.periods import Mention, Period, as_stock, find_mentions, resolve
 from flows.quantities import Unit, noun_after, unit_after
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 """Bumped whenever the extractor may read a text differently; recorded with every load."""
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,16 @@ _NOT_FACT_AFTER = _rx(
 )
 _GLUED_UNIT = _rx(r"(?:ha|km|kg|tấn|tạ|đ|usd|vnđ|%)(?![\w])")
 _STOCK_RE = _rx(r"lũy kế|luỹ kế|còn hiệu lực|đang hoạt động")
+_STOCK_UNITS = frozenset({"commune", "institution", "household", "border_gate"})
+"""Things counted as they stand at a date: communes, institutions, households, border gates."""
+_STOCK_WORDS_RE = _rx(r"(?<![\w])(?:tỷ lệ|tỉ lệ|che phủ|bao phủ|dân số)(?![\w])")
+"""A rate, a coverage or a population: a figure as it stands at a date, not a flow."""
+_KHACH_RE = _rx(r"khách(?!\s+(?:sạn|hàng)(?![\w]))")
+_PER_DAY_BEFORE = _rx(
+    r"(?<![\w])(?:mỗi|một|từng|hằng|hàng|bình quân|trung bình)\s+(?:một\s+)?ngày(?![\w])"
+)
+_PER_DAY_AFTER = _rx(r"\s*(?:/\s*|(?:mỗi|một|trên|trong)\s+)(?:ngày|ngày đêm)(?![\w])")
+"""A per-day cue governing a count of vehicles ("mỗi ngày có 850 lượt xe", "900 xe mỗi ngày")."""
 
 # ---- measure and approximation ------------------------------------------------------------
 
@@ -152,6 +164,10 @@ _CAPITALISED = re.compile(r"[^\W\d_]\w*")
 _ABBREV_END = re.compile(r"(?:^|\W)(?:TP|Tp|TX|TT|Q|P|H|ThS|TS|PGS|GS|BS|KS|CN|Th\.S|St|Mr|Ms)\.$")
 _HEADING_END = re.compile(r"[.!?…;:]\s*[\"”’)]*\s*$")
 
+_PLACE_BEFORE = word_set("trên dưới")
+"""Qualifiers that are also words of place ("thời gian trên có"): markers only right before
+the number, never before its verb."""
+
 _UNIT_INDICATORS = {
     "visitor": "tourism.visitors",
     "border_gate": "infrastructure.border_gates",
@@ -162,6 +178,9 @@ _PCT_MEASURES = frozenset({"change_pct", "plan_pct", "share_pct"})
 _MONEY = frozenset({"VND", "USD", "VND/person", "USD/person"})
 _VEHICLES = frozenset({"vehicle", "vehicle/day"})
 _REORGANISED = "2025-07-01"
+_REORGANISED_DAY = date(2025, 7, 1)
+_CLAUSE_MARK = re.compile(r"[,;:()]")
+_UNSET: Any = object()
 
 
 @dataclass(slots=True)
@@ -233,6 +252,7 @@ class _DocumentReader:
         self.doc_year = self._doc_year()
         self.last_by_indicator: dict[str, tuple[str, float]] = {}
         self.resolved: dict[tuple[int, int | None, bool], Period | None] = {}
+        self.before_cache: dict[Any, Any] = {}
         self.province_cache: dict[tuple[str, str | None], Province | None] = {}
 
     # ---- document level -------------------------------------------------------------------
@@ -242,8 +262,6 @@ class _DocumentReader:
         if key not in self.province_cache:
             day = None
             if on is not None:
-                from datetime import date
-
                 day = date.fromisoformat(on)
             self.province_cache[key] = self.cat.province(name, day)
         return self.province_cache[key]
@@ -350,6 +368,9 @@ class _DocumentReader:
                 context, context_paragraph = own, span.paragraph
             elif has_now:
                 context = None
+            elif context is not None and any(m.kind == "tonow" for m in mentions):
+                # "Lũy kế đến nay ...": what follows speaks of the same count, as it stands now
+                context = as_stock(context)
         return out
 
     def _stock_in(self, start: int, end: int) -> bool:
@@ -505,14 +526,21 @@ class _DocumentReader:
         clause = self._clause_start(span, n.start)
         cue, q = _cue_and_qualifier(words)
         qualifier = n.qualifier or q
-        if (
+        if unit_code == "visit":
+            # "lượt" alone: visitors when the clause speaks of khách, else visits of something
+            unit_code = "visitor" if _KHACH_RE.search(low, clause, n.start) else "count"
+        elif (
             unit_code == "person"
             and "lượt" in low[n.end : end]
-            and "khách" in low[clause : n.start]
+            and _KHACH_RE.search(low, clause, n.start)
         ):
             unit_code = "visitor"
         elif unit_code in ("VND", "USD") and "đầu người" in low[clause : n.start]:
             unit_code += "/person"
+        elif unit_code == "vehicle" and (
+            _PER_DAY_BEFORE.search(low, clause, n.start) or _PER_DAY_AFTER.match(low, end)
+        ):
+            unit_code = "vehicle/day"
         sign_char = text[n.start - 1] if n.start > 0 else ""
         limit = min(span.end, end + 60)
         after = _AFTER_RE.match(low, end, limit)
@@ -572,26 +600,27 @@ class _DocumentReader:
         elif indicator and unit_code in _MONEY and n.scaled:
             self.last_by_indicator[indicator] = (unit_code, _scale_factor(low[n.start : n.end]))
 
-        period = self._period(n, span.start, span.end, context, year_hint, stock)
+        inferred = not stock and _is_stock(unit_code, measure, indicator, low, clause, n.start)
+        period = self._period(n, span.start, span.end, context, year_hint, stock, inferred)
         area_code, area = self._area(n, span, clause, period)
-        obs = Observation(
-            doc_id=self.doc.doc_id,
-            source=self.doc.source,
-            indicator=indicator,
-            subject=self._subject(span, n, end, clause),
-            measure=measure,
-            value=None if low_v != high_v else low_v,
-            value_low=low_v,
-            value_high=high_v,
-            unit=unit_code,
-            period=period.label if period else None,
-            area_code=area_code,
-            area=area,
-            approx=qualifier is not None,
-            qualifier=qualifier,
-            text=span.body,
-            start=n.start,
-            end=end,
+        obs = Observation(  # positional: the fields in their CONTRACT.md order
+            self.doc.doc_id,
+            self.doc.source,
+            indicator,
+            self._subject(span, n, end, clause),
+            measure,
+            None if low_v != high_v else low_v,
+            low_v,
+            high_v,
+            unit_code,
+            period.label if period else None,
+            area_code,
+            area,
+            qualifier is not None,
+            qualifier,
+            span.body,
+            n.start,
+            end,
         )
         return _Found(obs, measure, sign, n.percent or n.times, indicator)
 
@@ -645,20 +674,26 @@ class _DocumentReader:
             if best_after is not None:
                 return best_after[2]
         i = bisect.bisect_right(ends, n.start) - 1
-        best: tuple[int, int, str] | None = None
-        while i >= 0 and phrases[i][1] > span.start:
-            start, p_end, codes = phrases[i]
-            if start >= span.start:
-                code = self._fit(codes, unit, measure)
-                if code and (
-                    best is None or p_end > best[0] or (p_end == best[0] and start < best[1])
-                ):
-                    best = (p_end, start, code)
-                if best is not None and p_end < best[0] - 200:
-                    break
-            if p_end < n.start - 600:
-                break  # a phrase that far back names something else
-            i -= 1
+        # the numbers of a sentence with no phrase between them share the phrase before them
+        key = (i, span.start, unit, measure) if n.start - span.start < 600 else None
+        best: tuple[int, int, str] | None = self.before_cache.get(key, _UNSET)
+        if best is _UNSET:
+            best = None
+            while i >= 0 and phrases[i][1] > span.start:
+                start, p_end, codes = phrases[i]
+                if start >= span.start:
+                    code = self._fit(codes, unit, measure)
+                    if code and (
+                        best is None or p_end > best[0] or (p_end == best[0] and start < best[1])
+                    ):
+                        best = (p_end, start, code)
+                    if best is not None and p_end < best[0] - 200:
+                        break
+                if p_end < n.start - 600:
+                    break  # a phrase that far back names something else
+                i -= 1
+            if key is not None:
+                self.before_cache[key] = best
         if (
             prev is not None
             and prev.indicator
@@ -672,6 +707,15 @@ class _DocumentReader:
 
     def _fit(self, codes: tuple[str, ...], unit: str, measure: str) -> str | None:
         """The first code whose usual unit fits the number's unit and measure."""
+        key = (id(self.cat), codes, unit, measure)
+        code = _FITS.get(key, _UNSET)
+        if code is _UNSET:
+            if len(_FITS) > 50_000:
+                _FITS.clear()
+            code = _FITS[key] = self._first_fit(codes, unit, measure)
+        return code
+
+    def _first_fit(self, codes: tuple[str, ...], unit: str, measure: str) -> str | None:
         fallback = None
         for code in codes:
             ind = self.cat.indicators.get(code)
@@ -697,11 +741,31 @@ class _DocumentReader:
                 fallback = fallback or code
         return fallback
 
-    def _resolve(self, m: Mention, year_hint: int | None, stock: bool) -> Period | None:
+    def _resolve(
+        self, m: Mention, year_hint: int | None, stock: bool, inferred: bool = False
+    ) -> Period | None:
+        """The period of a mention; a stock told by the words ("lũy kế") is counted at the
+        date, one inferred from what is counted too unless the words say "từ đầu năm"."""
+        stock = stock or (inferred and not m.from_start)
         key = (m.start, year_hint, stock)
-        if key not in self.resolved:
-            self.resolved[key] = resolve(m, year_hint, stock)
-        return self.resolved[key]
+        period = self.resolved.get(key, _UNSET)
+        if period is _UNSET:
+            period = self.resolved[key] = _resolved(
+                (
+                    m.kind,
+                    m.year,
+                    m.month,
+                    m.day,
+                    m.quarter,
+                    m.months,
+                    m.from_end,
+                    m.end_year,
+                    m.to,
+                    year_hint,
+                    stock,
+                )
+            )
+        return period
 
     def _period(
         self,
@@ -711,6 +775,7 @@ class _DocumentReader:
         context: Period | None,
         year_hint: int | None,
         stock: bool,
+        inferred: bool = False,
     ) -> Period | None:
         """The period of a number: the nearest time words before it in its sentence, else the
         first after it, else the period the text has been speaking of."""
@@ -724,7 +789,7 @@ class _DocumentReader:
             if m.end > n.start:
                 continue
             if n.start - m.end < 30 and _PERIOD_LINK.fullmatch(self.low, m.end, n.start):
-                return self._resolve(m, year_hint, stock)
+                return self._resolve(m, year_hint, stock, inferred)
             if m.kind in ("now", "tonow") or (_is_period(m) and not m.comparison):
                 nearest = m
                 break
@@ -733,7 +798,7 @@ class _DocumentReader:
                 return None
             if nearest.kind == "tonow":
                 return as_stock(context) if context is not None else None
-            return self._resolve(nearest, year_hint, stock)
+            return self._resolve(nearest, year_hint, stock, inferred)
         j = first
         while j < len(all_mentions) and all_mentions[j].start < span_end and j - first < 50:
             m = all_mentions[j]
@@ -741,17 +806,18 @@ class _DocumentReader:
             if m.start >= n.end and _is_period(m) and not m.comparison:
                 if self.text[m.start].isupper():
                     break  # a capitalised time word opens a sentence the splitter missed
-                return self._resolve(m, year_hint, stock)
+                return self._resolve(m, year_hint, stock, inferred)
         return context
 
     def _area(
         self, n: Numeral, span: _Span, clause: int, period: Period | None
     ) -> tuple[str | None, str]:
         """The province code (as it stood in the period) and the most specific place named."""
+        # the catalogue tells only before / after the reorganisation apart
         if period is not None:
-            on: str | None = period.first.isoformat()
+            on: str | None = _REORGANISED if period.first >= _REORGANISED_DAY else None
         elif self.doc.published is not None:
-            on = self.doc.published.isoformat()
+            on = _REORGANISED if self.doc.published.isoformat() >= _REORGANISED else None
         else:
             on = None
         if span.national and (
@@ -775,7 +841,7 @@ class _DocumentReader:
             area = self.text[self.places[j][0] : self.places[j][1]]
         elif j + 1 < len(self.places) and self.places[j + 1][1] <= span.end:
             start, end = self.places[j + 1]
-            if not any(c in ",;:()" for c in self.text[n.end : start]):
+            if _CLAUSE_MARK.search(self.text, n.end, start) is None:
                 area = self.text[start:end]
         if province is None:
             return None, area
@@ -852,6 +918,7 @@ def _capitalised_part(m: re.Match[str], text: str) -> tuple[int, int]:
 
 
 _CODES: dict[tuple[int, str], tuple[str, ...]] = {}
+_FITS: dict[tuple[Any, ...], str | None] = {}
 
 
 def _codes(cat: Catalogue, words: str) -> tuple[str, ...]:
@@ -917,11 +984,45 @@ def _cue_and_qualifier(words: list[str]) -> tuple[str | None, str | None]:
         pair = f"{words[i - 1]} {w}" if i > 0 else ""
         if pair in _QUAL_PAIRS:
             qual = pair
-        elif w in _QUAL_WORDS:
+        elif w in _QUAL_WORDS and w not in _PLACE_BEFORE:
             qual = w
         elif cue == "bằng" and w in ("không", "chưa"):
             qual = f"{w} bằng"
     return cue, qual
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved(key: tuple[Any, ...]) -> Period | None:
+    """`resolve` of a mention given by its fields (many mentions of a corpus are alike)."""
+    kind, year, month, day, quarter, months, from_end, end_year, to, year_hint, stock = key
+    mention = Mention(
+        0,
+        0,
+        kind,
+        year=year,
+        month=month,
+        day=day,
+        quarter=quarter,
+        months=months,
+        from_end=from_end,
+        end_year=end_year,
+        to=to,
+    )
+    return resolve(mention, year_hint, stock)
+
+
+def _is_stock(
+    unit: str, measure: str, indicator: str | None, low: str, clause: int, pos: int
+) -> bool:
+    """True when a figure is a stock counted at a date (communes, institutions, households,
+    border gates; a rate, a coverage, a population), not a flow over the time to that date."""
+    if measure not in ("level", "share_pct"):
+        return False
+    if unit in _STOCK_UNITS or indicator == "population.total":
+        return True
+    return (unit == "percent" or unit == "person") and bool(
+        _STOCK_WORDS_RE.search(low, clause, pos)
+    )
 
 
 def _is_period(m: Mention) -> bool:

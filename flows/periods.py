@@ -9,6 +9,7 @@ interval from the start of the year (or the month of a stock counted then),
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,11 @@ _MONTH_WORDS = {
 }
 _NMONTH = r"\d{1,2}|mười một|mười hai|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười"
 _YEAR = r"(?:19|20)\d{2}"
+_HIEN_COMPOUNDS = (
+    "đại|hành|hữu|thực|trạng|tượng|diện|vật|thân|hình|ra|lên|rõ|trường|kim|dịch|tình|"
+    "hồn|ảnh|sinh|tiền|nguyên"
+)
+"""Words that make "hiện" part of a compound (hiện đại, hiện hành...), not "now"."""
 _SEP = r"\s*[/.\-]\s*"
 _TO = r"(?P<{}>(?:(?:tính|lũy kế|luỹ kế|từ đầu năm)\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?)"
 _W = r"(?![\w])"
@@ -50,7 +56,8 @@ PERIOD_RE = re.compile(
         rf"|(?P<year>(?:cả\s+)?năm\s+(?P<y>{_YEAR})(?![\d]))"
         rf"|(?P<thisyear>năm\s+nay{_W})"
         rf"|(?P<tonow>(?:(?:tính|lũy kế|luỹ kế)\s+)?(?:đến|tới)\s+nay{_W})"
-        rf"|(?P<now>(?<![\w])hiện\s+(?:nay|có|tại|đang|còn|vẫn|trên){_W})"
+        rf"|(?P<now>(?<![\w])hiện(?:\s+(?:nay|có|tại|đang|còn|vẫn|trên|giờ|thời){_W}"
+        rf"|(?=\s+(?!(?:{_HIEN_COMPOUNDS}){_W})[^\W_])))"
     )
 )
 """Every time expression, found in one pass over the lower form of a document."""
@@ -60,10 +67,12 @@ _COMPARED_PAIRS = frozenset(
     tone_form(w) for w in ("so với", "so sánh", "cố định", "hiện hành", "cùng thời")
 )
 _CUA = tone_form("của")
+_FROM_START = tone_form("từ đầu năm")
 _CUNG_KY = [tone_form("cùng"), tone_form("kỳ")]
 _PLAN_WORDS = frozenset(tone_form(w) for w in ("kế hoạch", "chỉ tiêu", "dự toán", "mục tiêu"))
 
 
+@functools.lru_cache(maxsize=8192)
 def _compared(before: str) -> bool:
     """True when the words before a time expression make it a comparison or a plan's year
     ("so với cùng kỳ năm 2022", "giá so sánh năm 2010", "kế hoạch năm 2023", "45% của năm")."""
@@ -115,6 +124,8 @@ class Mention:
     from_end: bool = False
     end_year: int | None = None
     to: bool = False
+    from_start: bool = False
+    """"từ đầu năm đến ...": the words themselves say the figure runs from the year's start."""
     comparison: bool = False
     this_year: bool = False
 
@@ -235,7 +246,9 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
     start, end = m.start(), m.end()
     before = low[max(0, start - 24) : start]
     comparison = _compared(before)
-    to = bool(m.group("qto") or m.group("mto") or m.group("dto"))
+    to_words = m.group("qto") or m.group("mto") or m.group("dto")
+    to = bool(to_words)
+    from_start = to and _FROM_START in to_words
     if m.group("time"):
         return Mention(start, end, "time")
     if m.group("years"):
@@ -287,6 +300,7 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             year=_int(year_text),
             quarter=q,
             to=to,
+            from_start=from_start,
             comparison=comparison,
             this_year=year_text == "nay",
         )
@@ -299,6 +313,7 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             year=_int(year_text),
             month=int(m.group("m")),
             to=to,
+            from_start=from_start,
             comparison=comparison,
             this_year=year_text == "nay",
         )
@@ -315,7 +330,17 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             return None
         if _DOCUMENT_BEFORE.search(before):
             comparison = True  # the date of a decision or a letter, not of a figure
-        return Mention(start, end, "date", year=y, month=mo, day=d, to=to, comparison=comparison)
+        return Mention(
+            start,
+            end,
+            "date",
+            year=y,
+            month=mo,
+            day=d,
+            to=to,
+            from_start=from_start,
+            comparison=comparison,
+        )
     if m.group("year"):
         return Mention(start, end, "year", year=int(m.group("y")), comparison=comparison)
     if m.group("thisyear"):
@@ -360,6 +385,8 @@ def resolve(mention: Mention, year: int | None, stock: bool = False) -> Period |
             day = date(y, mention.month, mention.day)
             if mention.to and not stock:
                 return interval(date(y, 1, 1), day)
+            if mention.to and day == _month_end(y, mention.month):
+                return interval(date(y, mention.month, 1), day)  # "đến 31/10": at October's end
             return Period(day.isoformat(), day, day)
     except ValueError:
         return None

@@ -41,7 +41,14 @@ _UNITS: tuple[tuple[str, str, float], ...] = (
     (r"lượt\s+(?:xe|phương tiện)|phương tiện|xe ô tô|ô tô|xe(?![\w])|chiếc xe", "vehicle", 1.0),
     (r"lượt\s+dự án|dự án", "project", 1.0),
     (r"lượt\s+(?:người|học viên|lao động)", "person", 1.0),
-    (r"lượt\s+(?:khách|du khách)|du khách|khách|lượt(?![\w])", "visitor", 1.0),
+    (
+        r"(?:lượt\s+(?:khách|du khách)|du khách|khách)(?!\s+(?:sạn|hàng)(?![\w]))",
+        "visitor",
+        1.0,
+    ),
+    # "lượt" alone counts visits of anything ("29 lượt góp vốn"); the reader makes it
+    # `visitor` when the clause speaks of khách, else `count`
+    (r"lượt(?![\w])", "visit", 1.0),
     (r"ha(?![\w])|héc-ta|héc ta|hecta|hécta|hec-ta", "ha", 1.0),
     (r"km(?![\w²])|ki-lô-mét|kilômét|cây số", "km", 1.0),
     (r"hộ(?![\w])", "household", 1.0),
@@ -72,7 +79,7 @@ _WORD_RE = re.compile(r"\s+([^\W\d_]+)")
 _NOUN_RE = re.compile(r"\s*((?:[^\W\d_]+)(?:[ ][^\W\d_]+){0,3})")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Unit:
     """The unit written after a number: code, factor to the base unit, its span."""
 

@@ -6,9 +6,10 @@ hand-labelled facts in gold.jsonl. The extractor runs on them as a user would
 a prediction of the same document and the same value (relative tolerance 1e-6), one
 whose span overlaps the fact's text being preferred to one elsewhere in the document.
 
-Measured on the current extractor: 160 predicted, 160 found, value F1 1.000;
-135 full records right (value, measure, unit, period and area_code), full-record F1 0.844;
-indicator right on 110 of the 110 facts that have one.
+Measured on the current extractor (0.2.0): 160 predicted, 160 found, value F1 1.000;
+144 full records right (value, measure, unit, period and area_code), full-record F1 0.900;
+indicator right on 110 of the 110 facts that have one. (Extractor 0.1.0, before the
+error kinds this corpus showed were fixed with general rules, had 135 and 0.844.)
 The thresholds below sit a few points under these numbers, so the test catches regressions.
 """
 
@@ -30,7 +31,7 @@ HELDOUT = ROOT / "tests" / "heldout"
 REFERENCE = ROOT / "seeds" / "reference"
 
 VALUE_F1_MIN = 0.95
-FULL_RECORD_F1_MIN = 0.80
+FULL_RECORD_F1_MIN = 0.85
 RECORD_FIELDS = ("measure", "unit", "period", "area_code")
 MEASURES = {"level", "change_pct", "change_abs", "plan_pct", "share_pct"}
 PERIOD = re.compile(r"\d{4}(-(Q[1-4]|H[12]|\d{2}))?|\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")

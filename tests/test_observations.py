@@ -242,6 +242,125 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         [{"period": "2022-09", "value": 40, "indicator": "rural.new_rural_communes"}],
     ),
     (
+        "stock counted at the end of a month is that month",
+        "Tính đến hết tháng 10/2024, toàn tỉnh Nam Định có 204/204 xã đạt chuẩn nông thôn mới.",
+        [
+            {"period": "2024-10", "value": 204, "unit": "commune"},
+            {"period": "2024-10", "value": 204, "unit": "commune"},
+        ],
+    ),
+    (
+        "a rate counted at a month's last day is that month, with the code of that month",
+        "Tính đến 30/9/2025, tỷ lệ bao phủ bảo hiểm y tế của tỉnh Hà Giang đạt 95,4%.",
+        [
+            {
+                "period": "2025-09",
+                "indicator": "health.insurance_coverage",
+                "area_code": "08",
+                "measure": "level",
+            }
+        ],
+    ),
+    (
+        "institutions and households counted at a date are stocks",
+        "Tính đến hết quý II/2023, tỉnh Sơn La có 12 cơ sở giáo dục nghề nghiệp và "
+        "21.500 hộ nghèo.",
+        [
+            {"period": "2023-06", "unit": "institution"},
+            {"period": "2023-06", "unit": "household"},
+        ],
+    ),
+    (
+        "population counted at a date is a stock",
+        "Tính đến tháng 6/2022, dân số tỉnh Bình Phước là 1.024.000 người.",
+        [{"period": "2022-06", "unit": "person"}],
+    ),
+    (
+        "a stock counted in the middle of a month keeps its day",
+        "Tính đến ngày 15/8/2023, tỉnh Bắc Ninh có 420 dự án còn hiệu lực.",
+        [{"period": "2023-08-15", "unit": "project"}],
+    ),
+    (
+        "money to a date is a flow from the year's start",
+        "Năm 2022 tỉnh Quảng Ngãi phát triển. Tính đến 30/11, thu ngân sách đạt 9.500 tỷ đồng.",
+        [{"period": "2022-01-01/2022-11-30", "indicator": "budget.revenue"}],
+    ),
+    (
+        "visitors and new enterprises to a date are flows",
+        "Tính đến hết tháng 8/2024, tỉnh Ninh Bình đón 5 triệu lượt khách, có 600 doanh nghiệp "
+        "thành lập mới.",
+        [
+            {"period": "2024-01-01/2024-08-31", "unit": "visitor"},
+            {"period": "2024-01-01/2024-08-31", "unit": "enterprise"},
+        ],
+    ),
+    (
+        "'từ đầu năm đến' says the interval, even of a rate",
+        "Từ đầu năm đến hết tháng 9/2023, tỷ lệ giải ngân vốn đầu tư công của tỉnh Hòa Bình "
+        "đạt 65%.",
+        [{"period": "2023-01-01/2023-09-30"}],
+    ),
+    (
+        "'hiện' with a count has no period",
+        "Năm 2023, tỉnh Yên Bái đạt nhiều kết quả. Hiện toàn tỉnh có 18 cơ sở giáo dục nghề "
+        "nghiệp. Diện tích quế hiện khoảng 80.000 ha.",
+        [
+            {"period": None, "value": 18, "unit": "institution"},
+            {"period": None, "value": 80000, "unit": "ha", "approx": True},
+        ],
+    ),
+    (
+        "'hiện đại', 'hiện hành' are no 'now'",
+        "Năm 2023, tỉnh Bắc Ninh có 40 nhà máy hiện đại; GRDP theo giá hiện hành đạt "
+        "250.000 tỷ đồng.",
+        [{"period": "2023", "value": 40}, {"period": "2023", "value": 2.5e14}],
+    ),
+    (
+        "after 'lũy kế đến nay' the next sentence speaks of the same stock",
+        "Tính đến 30/6/2024, tỉnh Hải Dương thu hút 30 dự án mới. Lũy kế đến nay, toàn tỉnh có "
+        "600 dự án còn hiệu lực. Trong đó, 400 dự án FDI với tổng vốn 9 tỷ USD.",
+        [
+            {"period": "2024-H1", "value": 30},
+            {"period": "2024-06", "value": 600},
+            {"period": "2024-06", "value": 400},
+            {"period": "2024-06", "value": 9e9},
+        ],
+    ),
+    (
+        "hotels are not visitors",
+        "Năm 2023, tỉnh Ninh Thuận có 210 khách sạn và đón 2 triệu lượt khách.",
+        [{"value": 210, "unit": "count"}, {"value": 2e6, "unit": "visitor"}],
+    ),
+    (
+        "'lượt' alone is a visit of what the clause speaks of",
+        "Năm 2023, tỉnh Bình Dương có 35 lượt góp vốn, mua cổ phần; lượt khách đạt 3 triệu lượt.",
+        [{"value": 35, "unit": "count"}, {"value": 3e6, "unit": "visitor"}],
+    ),
+    (
+        "a count of vehicles under a per-day cue is per day",
+        "Năm 2024, qua cửa khẩu Hữu Nghị bình quân mỗi ngày có khoảng 600 - 700 lượt xe; "
+        "cửa khẩu Chi Ma đón 150 xe mỗi ngày.",
+        [
+            {"value_low": 600, "value_high": 700, "unit": "vehicle/day", "approx": True},
+            {"value": 150, "unit": "vehicle/day"},
+        ],
+    ),
+    (
+        "vehicles with no per-day cue are vehicles",
+        "Năm 2024, cửa khẩu Tân Thanh có 120.000 lượt xe xuất nhập khẩu.",
+        [{"value": 120000, "unit": "vehicle"}],
+    ),
+    (
+        "'trên' naming what was just said is no approximation",
+        "Năm 2023, tỉnh Vĩnh Phúc có 5.000 doanh nghiệp. Cũng trong thời gian trên có 420 "
+        "doanh nghiệp thành lập mới; tỷ lệ lao động qua đào tạo đạt trên 70%.",
+        [
+            {"value": 5000, "approx": False},
+            {"value": 420, "approx": False, "qualifier": None},
+            {"value": 70, "approx": True, "qualifier": "trên"},
+        ],
+    ),
+    (
         "average over years",
         "Tốc độ tăng trưởng kinh tế bình quân giai đoạn 2016-2020 của tỉnh Bắc Ninh đạt 9,5%/năm.",
         [{"period": "2016-01-01/2020-12-31", "measure": "change_pct", "indicator": "economy.grdp"}],
