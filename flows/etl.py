@@ -10,7 +10,6 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,16 +25,20 @@ from prefect.utilities.annotations import quote
 
 from flows import __version__
 from flows.documents import (
-    Document,
     InputFile,
-    RejectedInput,
     discover,
-    read_document,
     unchanged_inputs,
 )
-from flows.frames import documents_frame, input_reject, observations_frame, rejects_frame
-from flows.observations import EXTRACTOR_VERSION, Observation, extract_observations
-from flows.schemas import validate_documents, validate_observations
+from flows.frames import (
+    ExtractedBatch,
+    documents_frame,
+    extract_batch,
+    input_reject,
+    observations_frame,
+    rejects_frame,
+)
+from flows.observations import EXTRACTOR_VERSION
+from flows.schemas import validate_run
 from flows.settings import get_settings
 from flows.warehouse import LoadResult, WarehouseLocked, known_inputs, load
 
@@ -44,60 +47,34 @@ BATCH_SIZE = 250
 
 ProgressHook = Callable[[int, int], None]
 """Called with (files just handled, files in the run)."""
-_progress_hooks: list[ProgressHook] = []
 
 
-_progress_total = 0
+class _Progress:
+    """How far the current run is, told to whoever listens (the CLI's progress bar)."""
+
+    def __init__(self) -> None:
+        self.hooks: list[ProgressHook] = []
+        self.total = 0
+
+    def report(self, advance: int, total: int | None = None) -> None:
+        if total is not None:
+            self.total = total
+        for hook in self.hooks:
+            hook(advance, self.total)
 
 
-def _report_progress(advance: int, total: int | None) -> None:
-    """Tell the hooks how far the run is."""
-    global _progress_total
-    if total is not None:
-        _progress_total = total
-    for hook in _progress_hooks:
-        hook(advance, _progress_total)
+_progress = _Progress()
 
 
 def add_progress_hook(hook: ProgressHook) -> None:
     """Be told how many more files were handled (the CLI draws its progress bar from this)."""
-    _progress_hooks.append(hook)
+    _progress.hooks.append(hook)
 
 
 def remove_progress_hook(hook: ProgressHook) -> None:
     """Stop telling `hook` about progress."""
-    if hook in _progress_hooks:
-        _progress_hooks.remove(hook)
-
-
-@dataclass
-class ExtractedBatch:
-    """What one batch of files became: documents, facts and rejects."""
-
-    documents: pl.DataFrame
-    observations: pl.DataFrame
-    rejects: pl.DataFrame
-
-
-def extract_batch(files: Sequence[InputFile]) -> ExtractedBatch:
-    """Read and extract a batch of files into the run's three frames."""
-    docs: list[Document] = []
-    observations: list[Observation] = []
-    rejects: list[dict[str, object]] = []
-    for file in files:
-        try:
-            doc = read_document(file)
-        except RejectedInput as exc:
-            rejects.append(input_reject(exc))
-            continue
-        except OSError as exc:
-            rejects.append(input_reject(RejectedInput(file.source, f"cannot read file: {exc}")))
-            continue
-        docs.append(doc)
-        observations.extend(extract_observations(doc))
-    return ExtractedBatch(
-        documents_frame(docs), observations_frame(observations), rejects_frame(rejects)
-    )
+    if hook in _progress.hooks:
+        _progress.hooks.remove(hook)
 
 
 def batches(files: Sequence[InputFile], size: int = BATCH_SIZE) -> list[list[InputFile]]:
@@ -135,7 +112,7 @@ def select_changed_inputs(
     """The files to read, and the sources skipped: the warehouse already holds them with
     the same bytes and extractor version (its own record is the cache)."""
     to_read, skipped = unchanged_inputs(files, known_inputs(db_path), EXTRACTOR_VERSION)
-    _report_progress(len(skipped), None)
+    _progress.report(len(skipped))
     return to_read, skipped
 
 
@@ -143,7 +120,7 @@ def select_changed_inputs(
 def extract_reports(files: list[InputFile], pool: Executor | None) -> ExtractedBatch:
     """Documents and facts of one batch of files (a parse error is not retried)."""
     batch = extract_batch(files) if pool is None else pool.submit(extract_batch, files).result()
-    _report_progress(len(files), None)
+    _progress.report(len(files))
     get_run_logger().info(
         "batch of %d files: %d documents, %d facts, %d rejected",
         len(files),
@@ -159,11 +136,7 @@ def validate_frames(
     documents: pl.DataFrame, observations: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Valid documents, valid observations, and the rejects of both."""
-    docs, doc_rejects = validate_documents(documents)
-    bad_docs = set(doc_rejects["doc_id"].drop_nulls().to_list())
-    obs = observations.filter(~pl.col("doc_id").is_in(list(bad_docs)))
-    obs, obs_rejects = validate_observations(obs)
-    return docs, obs, pl.concat([doc_rejects, obs_rejects])
+    return validate_run(documents, observations)
 
 
 @task(
@@ -181,6 +154,7 @@ def load_warehouse(
     sources: list[str],
     full: bool,
     lock_timeout_s: float,
+    started_at: datetime | None = None,
 ) -> LoadResult:
     """One transaction: the facts versioned into the warehouse, the load audited."""
     return load(
@@ -193,7 +167,7 @@ def load_warehouse(
         code_version=__version__,
         extractor_version=EXTRACTOR_VERSION,
         flow_run_id=flow_run.get_id(),
-        started_at=datetime.now(UTC),
+        started_at=started_at or datetime.now(UTC),
         lock_timeout_s=lock_timeout_s,
     )
 
@@ -209,13 +183,14 @@ def chitieu_etl(
     """Extract every fact from the reports under `paths`, validate, and load them into the
     warehouse as versioned rows. `full=True` treats the input as a complete snapshot:
     facts of reports no longer present are closed."""
+    started_at = datetime.now(UTC)
     logger = get_run_logger()
     settings = get_settings()
     db = Path(db_path) if db_path else settings.db_path
     inputs = [Path(p) for p in paths] if paths else [settings.reports_dir]
     files, missing = discover(inputs)
     logger.info("%d files under %s", len(files), ", ".join(map(str, inputs)))
-    _report_progress(0, len(files))
+    _progress.report(0, len(files))
     to_read, skipped = select_changed_inputs(quote(files), db)
 
     chunks = batches(to_read, batch_size)
@@ -236,7 +211,7 @@ def chitieu_etl(
     del documents, observations
     rejects = pl.concat([read_rejects, row_rejects])
     result = load_warehouse(
-        db, docs, obs, rejects, [f.source for f in files], full, settings.lock_timeout_s
+        db, docs, obs, rejects, [f.source for f in files], full, settings.lock_timeout_s, started_at
     )
     summary = {
         "files": len(files) + len(missing),

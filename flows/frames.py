@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from operator import attrgetter
 
 import polars as pl
 
-from flows.documents import Document, RejectedInput
-from flows.observations import EXTRACTOR_VERSION, Observation
+from flows.documents import Document, InputFile, RejectedInput, read_document
+from flows.observations import EXTRACTOR_VERSION, Observation, extract_observations
 
 DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),
@@ -112,3 +113,33 @@ def input_reject(exc: RejectedInput) -> dict[str, object]:
 def record_json(row: dict[str, object]) -> str:
     """A rejected row kept as JSON, so nothing is lost."""
     return json.dumps(row, ensure_ascii=False, default=str, sort_keys=True)
+
+
+@dataclass
+class ExtractedBatch:
+    """What one batch of files became: documents, facts and rejects."""
+
+    documents: pl.DataFrame
+    observations: pl.DataFrame
+    rejects: pl.DataFrame
+
+
+def extract_batch(files: Sequence[InputFile]) -> ExtractedBatch:
+    """Read and extract a batch of files into the run's three frames."""
+    docs: list[Document] = []
+    observations: list[Observation] = []
+    rejects: list[dict[str, object]] = []
+    for file in files:
+        try:
+            doc = read_document(file)
+        except RejectedInput as exc:
+            rejects.append(input_reject(exc))
+            continue
+        except OSError as exc:
+            rejects.append(input_reject(RejectedInput(file.source, f"cannot read file: {exc}")))
+            continue
+        docs.append(doc)
+        observations.extend(extract_observations(doc))
+    return ExtractedBatch(
+        documents_frame(docs), observations_frame(observations), rejects_frame(rejects)
+    )

@@ -195,3 +195,14 @@ def _split(
     ]
     valid = frame.with_row_index("_i").filter(~pl.col("_i").is_in(sorted(bad))).drop("_i")
     return valid, pl.DataFrame(rejects, schema=REJECT_SCHEMA)
+
+
+def validate_run(
+    documents: pl.DataFrame, observations: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """A run's valid documents, its valid observations (none of a rejected document), and
+    the rejects of both."""
+    docs, doc_rejects = validate_documents(documents)
+    bad_docs = doc_rejects["doc_id"].drop_nulls().unique().to_list()
+    obs, obs_rejects = validate_observations(observations.filter(~pl.col("doc_id").is_in(bad_docs)))
+    return docs, obs, pl.concat([doc_rejects, obs_rejects])
