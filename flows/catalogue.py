@@ -9,6 +9,7 @@ a text and then looks the matched words up with their diacritics first, so
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -240,6 +241,13 @@ def load_catalogue(reference_dir: Path) -> Catalogue:
 
 def get_catalogue() -> Catalogue:
     """The catalogue of the configured reference folder."""
+    # what the settings depend on, so that they are resolved once, not once per document
+    return _configured_catalogue(os.environ.get("CHITIEU_REFERENCE"), os.getcwd())
+
+
+@cache
+def _configured_catalogue(configured: str | None, cwd: str) -> Catalogue:
+    """The catalogue the settings name, for one value of `CHITIEU_REFERENCE` and one cwd."""
     return _catalogue_at(get_settings().reference_dir)
 
 

@@ -134,20 +134,24 @@ ABBREVIATIONS = frozenset(
 )  # fmt: skip
 """Words that end with a period inside a sentence ("TP. Hồ Chí Minh", "ThS. Nguyễn")."""
 _ROMAN = re.compile(r"[IVXLC]+|[ivxlc]+|\d{1,3}|[a-zđ]")
-_TOKEN_BEFORE = re.compile(r"[^\s(\[\"'“‘«]+$")
+_LAST_BREAK = re.compile(r"(?s:.*)[\s(\[\"'“‘«]")
+"""Up to the last space or opening bracket or quote: what follows is the token (matched from
+the token's end backwards, never trying every start)."""
 
 
 def _is_abbreviation(text: str, period: int, sentence_start: int) -> bool:
     """True when the period at `period` closes an abbreviation or a heading number."""
-    m = _TOKEN_BEFORE.search(text, max(sentence_start, period - 24), period)
-    if m is None:
+    floor = max(sentence_start, period - 24)
+    m = _LAST_BREAK.match(text, floor, period)
+    start = m.end() if m is not None else floor
+    if start == period:
         return False
-    token = m.group()
+    token = text[start:period]
     lowered = token.lower()
     if lowered in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
         return True
     # "1. Kinh tế", "II. Nhiệm vụ", "a. Nông nghiệp": a heading number opens the sentence
-    return m.start() == sentence_start and _ROMAN.fullmatch(token) is not None
+    return start == sentence_start and _ROMAN.fullmatch(token) is not None
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:

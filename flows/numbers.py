@@ -474,14 +474,9 @@ def find_numerals(low: str, skip: Sequence[tuple[int, int]] = ()) -> list[Numera
     Digits inside the `skip` spans (sorted; time expressions) are passed over."""
     out: list[Numeral] = []
     covered = -1
-    j = 0
-    for d in _DIGIT_RUN.finditer(low):
+    for d in _DIGIT_RUN.finditer(_blanked(low, skip) if skip else low):
         p = d.start()
         if p < covered:
-            continue
-        while j < len(skip) and skip[j][1] <= p:
-            j += 1
-        if j < len(skip) and skip[j][0] <= p:
             continue
         if low.find("gấp", p - 16 if p > 16 else 0, p) >= 0:
             before = low[max(0, p - 16) : p]
@@ -502,6 +497,8 @@ def find_numerals(low: str, skip: Sequence[tuple[int, int]] = ()) -> list[Numera
         return out
     spelled: list[Numeral] = []
     for m in _SPELLED_RE.finditer(low):
+        if _NEVER_FIRST.match(low, m.start()):
+            continue  # "tỷ đồng" after "1,5": no number starts with a scale word
         w = NUMERAL_RE.match(low, m.start())
         numeral = _numeral(w, low) if w is not None else None
         if numeral is not None and not any(c.isdigit() for c in low[m.start() : numeral.end]):
@@ -511,4 +508,23 @@ def find_numerals(low: str, skip: Sequence[tuple[int, int]] = ()) -> list[Numera
     return sorted(out + spelled, key=lambda n: n.start)
 
 
+def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text with the (sorted) spans turned into NULs, same length: a scan of its digits
+    never stops inside them. A digit run it cuts at a span's end starts after a digit or a
+    separator, where no numeral starts, so the runs found are those of the text that matter."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in spans:
+        start = max(start, pos)
+        if end > start:
+            parts += (text[pos:start], "\0" * (end - start))
+            pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+_NEVER_FIRST = re.compile(
+    tone_form(r"(?:nghìn|ngàn|ngìn|triệu|tỷ|tỉ|rưỡi|linh|lẻ|mươi|mốt|lăm|nhăm|tư|phẩy)") + _W
+)
+"""Number words no number starts with (`_combine` refuses each of them first)."""
 _SPELLED_HINT = re.compile(tone_form(r"mười|mươi|một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|trăm|gấp"))

@@ -13,9 +13,10 @@ from __future__ import annotations
 import bisect
 import functools
 import logging
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
@@ -138,6 +139,8 @@ _CUE_PAIRS = frozenset(
     tone_form(w)
     for w in ("tăng thêm", "tăng lên", "tăng trưởng", "giảm xuống", "giảm đi", "hoàn thành")
 )
+_PAIR_ENDS = frozenset(pair.split()[-1] for pair in _QUAL_PAIRS | _CUE_PAIRS)
+"""The second words of those pairs: only before them is a pair worth building."""
 _FILLERS = word_set("được mức ở tỷ tỉ trọng từ cho tới sẽ thu đón thực hiện tính")
 _AFTER_RE = _rx(
     r"\s*\)?\s*(?P<pre>(?:so\s+với|so|của|như)\s+)?(?:(?P<plan>(?:chỉ tiêu\s+)?kế hoạch|kh(?![\w])|"
@@ -229,10 +232,9 @@ class _DocumentReader:
             low, [(m.start, m.end) for m in self.mentions if m.kind not in ("now", "tonow")]
         )
         self.numeral_starts = [n.start for n in self.numerals]
-        phrases = [
-            (m.start(1), m.end(1), _codes(cat, m.group(1))) for m in cat.phrase_scan.finditer(low)
-        ]
-        phrases.sort(key=lambda p: (p[1], p[0]))
+        codes = _codes_of(cat)
+        phrases = [(*m.span(1), codes[m.group(1)]) for m in cat.phrase_scan.finditer(low)]
+        phrases.sort(key=_END_START)
         self.phrases = phrases
         self.phrase_ends = [p[1] for p in phrases]
         self.provinces = _non_overlapping(cat.province_scan.finditer(text))
@@ -246,7 +248,9 @@ class _DocumentReader:
         self.place_starts = [p[0] for p in self.places]
         self.stocks = [(m.start(), m.end()) for m in _STOCK_RE.finditer(low)]
         self.stock_starts = [s[0] for s in self.stocks]
-        self.urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)]
+        self.urls = (
+            [m.span() for m in _URL_RE.finditer(text)] if "http" in text or "www." in text else []
+        )
         self.url_starts = [u[0] for u in self.urls]
         self.main = self._main_province()
         self.doc_year = self._doc_year()
@@ -303,36 +307,40 @@ class _DocumentReader:
             return self.doc.published.year
         return None
 
-    def _spans(self) -> list[_Span]:
-        """Sentences, merged where a split fell after an abbreviation, with heading flags."""
-        merged: list[list[int]] = []
-        paragraphs: list[int] = []
+    def _spans(self) -> Iterator[_Span]:
+        """Sentences, merged where a split fell after an abbreviation, with heading flags
+        (one at a time: a long document holds no list of them)."""
         text = self.text
         sentences = self.doc.sentences
         if not sentences and text.strip():
             sentences = split_sentences(text)
+        start = end = paragraph = -1
         for s in sentences:
             if (
-                merged
-                and text[merged[-1][1] - 1 : merged[-1][1]] == "."
-                and _ABBREV_END.search(text, max(merged[-1][0], merged[-1][1] - 6), merged[-1][1])
-                and "\n" not in text[merged[-1][1] : s.start]
+                end >= 0
+                and text[end - 1 : end] == "."
+                and _ABBREV_END.search(text, max(start, end - 6), end)
+                and "\n" not in text[end : s.start]
             ):
-                merged[-1][1] = s.end
-            else:
-                merged.append([s.start, s.end])
-                paragraphs.append(s.paragraph)
-        spans = []
-        for (start, end), paragraph in zip(merged, paragraphs, strict=True):
-            line_start = text.rfind("\n", 0, start) + 1
-            line_end = text.find("\n", end)
-            line_end = len(text) if line_end < 0 else line_end
-            whole_line = not text[line_start:start].strip() and not text[end:line_end].strip()
-            heading = whole_line and not _HEADING_END.search(text, max(start, end - 8), end)
-            sentence = self.low[start:end]
-            national = "cả nước" in sentence or "toàn quốc" in sentence
-            spans.append(_Span(start, end, heading, national, paragraph))
-        return spans
+                end = s.end
+                continue
+            if end >= 0:
+                yield self._span(start, end, paragraph)
+            start, end, paragraph = s.start, s.end, s.paragraph
+        if end >= 0:
+            yield self._span(start, end, paragraph)
+
+    def _span(self, start: int, end: int, paragraph: int) -> _Span:
+        """The sentence between two offsets: a heading when alone on its line with no final
+        stop, national when it speaks of the whole country."""
+        text, low = self.text, self.low
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        whole_line = not text[line_start:start].strip() and not text[end:line_end].strip()
+        heading = whole_line and not _HEADING_END.search(text, max(start, end - 8), end)
+        national = low.find("cả nước", start, end) >= 0 or low.find("toàn quốc", start, end) >= 0
+        return _Span(start, end, heading, national, paragraph)
 
     # ---- reading --------------------------------------------------------------------------
 
@@ -344,7 +352,7 @@ class _DocumentReader:
         for span in self._spans():
             mentions = self._mentions_in(span.start, span.end)
             explicit = [m for m in mentions if _is_period(m) and not m.comparison]
-            has_now = any(m.kind == "now" for m in mentions)
+            has_now = bool(mentions) and any(m.kind == "now" for m in mentions)
             i = bisect.bisect_left(self.numeral_starts, span.start)
             has_numbers = i < len(self.numerals) and self.numerals[i].start < span.end
             if not explicit and not has_numbers:
@@ -379,12 +387,10 @@ class _DocumentReader:
         return i < len(self.stocks) and self.stocks[i][1] <= end
 
     def _mentions_in(self, start: int, end: int) -> list[Mention]:
-        i = bisect.bisect_left(self.mention_starts, start)
-        out = []
-        while i < len(self.mentions) and self.mentions[i].start < end:
-            out.append(self.mentions[i])
-            i += 1
-        return out
+        """The time expressions starting between two offsets."""
+        starts = self.mention_starts
+        i = bisect.bisect_left(starts, start)
+        return self.mentions[i : bisect.bisect_left(starts, end, i)]
 
     def _year_hint(
         self, explicit: list[Mention], near: Period | None, context: Period | None
@@ -411,12 +417,11 @@ class _DocumentReader:
     ) -> list[_Found]:
         found: list[_Found] = []
         span.body = self.text[span.start : span.end]
-        i = bisect.bisect_left(self.numeral_starts, span.start)
-        numerals: list[Numeral] = []
-        while i < len(self.numerals) and self.numerals[i].start < span.end:
-            if self.numerals[i].end <= span.end:
-                numerals.append(self.numerals[i])
-            i += 1
+        self.before_cache.clear()  # its keys hold the sentence's start: none is met again
+        starts = self.numeral_starts
+        i = bisect.bisect_left(starts, span.start)
+        j = bisect.bisect_left(starts, span.end, i)
+        numerals = [n for n in self.numerals[i:j] if n.end <= span.end]
         args = (span, context, year_hint, stock, found)
         skip_next_fraction = False
         ordinal_until = -1
@@ -542,10 +547,11 @@ class _DocumentReader:
         ):
             unit_code = "vehicle/day"
         sign_char = text[n.start - 1] if n.start > 0 else ""
-        limit = min(span.end, end + 60)
-        after = _AFTER_RE.match(low, end, limit)
-        plan_after = after is not None and after.group("plan") is not None
-        compare_after = after is not None and after.group("pre") is not None and not plan_after
+        plan_after = compare_after = False
+        if n.times or n.percent:  # only rates are measured against a plan or a past figure
+            after = _AFTER_RE.match(low, end, min(span.end, end + 60))
+            plan_after = after is not None and after.group("plan") is not None
+            compare_after = after is not None and after.group("pre") is not None and not plan_after
         prev = found[-1] if found else None
 
         measure, sign, offset = "level", 1.0, 0.0
@@ -869,7 +875,8 @@ def _values(
 ) -> tuple[float, float]:
     """The bounds of a fact in its unit: multipliers as percent, falls negative, plans on 100."""
     if not n.times and not offset and factor == 1.0:
-        low, high = _round15(n.low), _round15(n.high)
+        low = _round15(n.low)
+        high = low if n.high == n.low else _round15(n.high)
         return (low, high) if sign > 0 else (-high, -low)
     bounds = []
     for x in (n.low, n.high) if n.low != n.high else (n.low,):
@@ -917,18 +924,30 @@ def _capitalised_part(m: re.Match[str], text: str) -> tuple[int, int]:
     return (m.start(), end) if end > m.start("name") else (m.start(), m.start())
 
 
-_CODES: dict[tuple[int, str], tuple[str, ...]] = {}
+class _PhraseCodes(dict[str, tuple[str, ...]]):
+    """The indicator codes of matched words, looked up once each in one catalogue."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        super().__init__()
+        self.cat = cat
+
+    def __missing__(self, words: str) -> tuple[str, ...]:
+        if len(self) > 50_000:
+            self.clear()
+        codes = self[words] = self.cat.indicator_codes(words)
+        return codes
+
+
+_CODES: dict[int, _PhraseCodes] = {}
 _FITS: dict[tuple[Any, ...], str | None] = {}
+_END_START = operator.itemgetter(1, 0)
 
 
-def _codes(cat: Catalogue, words: str) -> tuple[str, ...]:
-    """The indicator codes of matched words, remembered per catalogue."""
-    key = (id(cat), words)
-    codes = _CODES.get(key)
-    if codes is None:
-        if len(_CODES) > 50_000:
-            _CODES.clear()
-        codes = _CODES[key] = cat.indicator_codes(words)
+def _codes_of(cat: Catalogue) -> _PhraseCodes:
+    """The remembered phrase codes of a catalogue."""
+    codes = _CODES.get(id(cat))
+    if codes is None or codes.cat is not cat:
+        codes = _CODES[id(cat)] = _PhraseCodes(cat)
     return codes
 
 
@@ -962,7 +981,7 @@ def _cue_and_qualifier(words: list[str]) -> tuple[str | None, str | None]:
             continue
         if w[-1] in ",;:)”":
             break
-        pair = f"{words[i - 1]} {w}" if i > 0 else ""
+        pair = f"{words[i - 1]} {w}" if i > 0 and w in _PAIR_ENDS else ""
         if pair in _CUE_PAIRS:
             cue, i = pair, i - 2
             break
@@ -981,7 +1000,7 @@ def _cue_and_qualifier(words: list[str]) -> tuple[str | None, str | None]:
         break
     if cue is not None and qual is None and i >= 0:
         w = words[i]
-        pair = f"{words[i - 1]} {w}" if i > 0 else ""
+        pair = f"{words[i - 1]} {w}" if i > 0 and w in _PAIR_ENDS else ""
         if pair in _QUAL_PAIRS:
             qual = pair
         elif w in _QUAL_WORDS and w not in _PLACE_BEFORE:

@@ -9,6 +9,7 @@ interval from the start of the year (or the month of a stock counted then),
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -230,12 +231,18 @@ def find_mentions(low: str) -> list[Mention]:
             break
     if times:
         out = [
-            mt
-            if mt.kind != "date" or not any(abs(t - mt.start) < 24 for t in times)
-            else Mention(mt.start, mt.end, "dateline")
+            Mention(mt.start, mt.end, "dateline")
+            if mt.kind == "date" and _near(times, mt.start, 24)
+            else mt
             for mt in out
         ]
     return out
+
+
+def _near(positions: list[int], pos: int, distance: int) -> bool:
+    """True when one of the (sorted) positions is less than `distance` away from `pos`."""
+    i = bisect.bisect_left(positions, pos - distance + 1)
+    return i < len(positions) and positions[i] < pos + distance
 
 
 def _int(text: str | None) -> int | None:
@@ -246,17 +253,19 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
     start, end = m.start(), m.end()
     before = low[max(0, start - 24) : start]
     comparison = _compared(before)
-    to_words = m.group("qto") or m.group("mto") or m.group("dto")
+    qto, mto, dto = m.group("qto", "mto", "dto")
+    to_words = qto or mto or dto
     to = bool(to_words)
     from_start = to and _FROM_START in to_words
-    if m.group("time"):
+    kind = m.lastgroup  # the alternative that matched: each is one named group
+    if kind == "time":
         return Mention(start, end, "time")
-    if m.group("years"):
+    if kind == "years":
         y1, y2 = int(m.group("y1")), int(m.group("y2"))
         if y2 < y1 or y2 - y1 > 30:
             return None
         return Mention(start, end, "years", year=y1, end_year=y2, comparison=comparison)
-    if m.group("nmonths"):
+    if kind == "nmonths":
         n_text = m.group("n")
         n = int(n_text) if n_text.isdigit() else _MONTH_WORDS.get(n_text)
         if not n or n > 12:
@@ -278,7 +287,7 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             comparison=comparison or year_text == "trước",
             this_year=year_text == "nay",
         )
-    if m.group("half"):
+    if kind == "half":
         return Mention(
             start,
             end,
@@ -289,7 +298,7 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             comparison=comparison,
             this_year=m.group("hy") == "nay",
         )
-    if m.group("quarter"):
+    if kind == "quarter":
         q_text = m.group("q")
         q = _ROMAN.get(q_text) or _int(q_text)
         year_text = m.group("qy") or m.group("qy2")
@@ -304,7 +313,7 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             comparison=comparison,
             this_year=year_text == "nay",
         )
-    if m.group("month"):
+    if kind == "month":
         year_text = m.group("my") or m.group("my2")
         return Mention(
             start,
@@ -317,7 +326,7 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             comparison=comparison,
             this_year=year_text == "nay",
         )
-    if m.group("date"):
+    if kind == "date":
         d = int(m.group("d"))
         mo = int(m.group("dm") or m.group("dm2"))
         y = _int(m.group("dy") or m.group("dy2"))
@@ -341,13 +350,13 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             from_start=from_start,
             comparison=comparison,
         )
-    if m.group("year"):
+    if kind == "year":
         return Mention(start, end, "year", year=int(m.group("y")), comparison=comparison)
-    if m.group("thisyear"):
+    if kind == "thisyear":
         return Mention(start, end, "year", this_year=True, comparison=comparison)
-    if m.group("tonow"):
+    if kind == "tonow":
         return Mention(start, end, "tonow")
-    if m.group("now"):
+    if kind == "now":
         if _VERB_BEFORE_HIEN.search(before):
             return None  # "thực hiện", "thể hiện": a verb, not "now"
         return Mention(start, end, "now")
