@@ -20,7 +20,7 @@ from flows.observations import OBSERVATION_FIELDS, extract_observations
 from flows.settings import get_settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
 app = typer.Typer(
     help="chitieu: Vietnamese provincial reports into a versioned DuckDB warehouse of facts.",
@@ -53,6 +53,7 @@ PathsArgument = Annotated[
 FullOption = Annotated[
     bool, typer.Option("--full", help="Input is a full snapshot: close facts of absent reports.")
 ]
+QueryFormatOption = Annotated[QueryFormat, typer.Option("--format", help="Output format.")]
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Warehouse file (default: $CHITIEU_DB or warehouse/chitieu.duckdb)."),
@@ -212,9 +213,7 @@ def query(
         Path | None, typer.Option("--file", "-f", help="Read the SQL from a file.")
     ] = None,
     db: DbOption = None,
-    fmt: Annotated[
-        QueryFormat, typer.Option("--format", help="Output format.")
-    ] = QueryFormat.table,
+    fmt: QueryFormatOption = QueryFormat.table,
 ) -> None:
     """Run SQL against the warehouse, opened read-only."""
     if (sql is None) == (file is None):
@@ -224,16 +223,9 @@ def query(
             sql = file.read_text(encoding="utf-8")
         except OSError as exc:
             raise _fail(f"{file}: {exc.strerror or exc}") from None
-    db_path = db or get_settings().db_path
-    if not db_path.exists():
-        raise _fail(f"{db_path}: no warehouse yet; run `chitieu run` first")
-    from flows.warehouse import WarehouseError
     from flows.warehouse import query as run_query
 
-    try:
-        columns, rows = run_query(db_path, sql or "")
-    except WarehouseError as exc:
-        raise _fail(str(exc)) from None
+    columns, rows = _read_warehouse(db, lambda path: run_query(path, sql or ""))
     _print_rows(columns, rows, fmt.value)
 
 
@@ -246,22 +238,30 @@ def history(
         str | None, typer.Option("--indicator", help="Only facts of this indicator.")
     ] = None,
     db: DbOption = None,
-    fmt: Annotated[
-        QueryFormat, typer.Option("--format", help="Output format.")
-    ] = QueryFormat.table,
+    fmt: QueryFormatOption = QueryFormat.table,
 ) -> None:
     """Show every version of the facts, oldest first."""
+    from flows.warehouse import history as fact_history
+
+    columns, rows = _read_warehouse(
+        db, lambda path: fact_history(path, source=source, indicator=indicator)
+    )
+    _print_rows(columns, rows, fmt.value)
+
+
+def _read_warehouse(
+    db: Path | None, read: Callable[[Path], tuple[list[str], list[tuple[Any, ...]]]]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Rows read from the warehouse file; a missing file or a warehouse error is one line."""
+    from flows.warehouse import WarehouseError
+
     db_path = db or get_settings().db_path
     if not db_path.exists():
         raise _fail(f"{db_path}: no warehouse yet; run `chitieu run` first")
-    from flows.warehouse import WarehouseError
-    from flows.warehouse import history as fact_history
-
     try:
-        columns, rows = fact_history(db_path, source=source, indicator=indicator)
+        return read(db_path)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
-    _print_rows(columns, rows, fmt.value)
 
 
 def _print_rows(columns: list[str], rows: Iterator[Sequence[Any]] | list, fmt: str) -> None:

@@ -88,3 +88,84 @@ def test_help_is_there_for_every_command():
         out = chitieu(*command, "--help")
         assert out.returncode == 0
         assert "Usage" in out.stdout
+
+
+@pytest.fixture
+def seed_warehouse(tmp_path: Path) -> Path:
+    """A warehouse holding the seed report's facts, loaded by the real loader."""
+    from flows.documents import discover
+    from flows.frames import extract_batch, rejects_frame
+    from flows.warehouse import load
+
+    files, _ = discover([SEED_REPORTS])
+    batch = extract_batch(files)
+    db = tmp_path / "seed.duckdb"
+    load(
+        db,
+        batch.documents,
+        batch.observations,
+        rejects_frame([]),
+        sources=[f.source for f in files],
+        code_version="test",
+        extractor_version="test",
+    )
+    return db
+
+
+def test_query_prints_rows_in_the_format_asked(seed_warehouse: Path):
+    sql = "SELECT indicator, value FROM observations_current ORDER BY value"
+    out = chitieu("query", sql, "--db", str(seed_warehouse), "--format", "jsonl")
+    assert out.returncode == 0, out.stderr
+    assert [json.loads(line) for line in out.stdout.splitlines()] == [
+        {"indicator": "education.vocational_institutions", "value": 2.0},
+        {"indicator": "labour.trained_share", "value": 60.0},
+        {"indicator": "labour.vocational_enrolment", "value": 19436.0},
+    ]
+
+
+def test_query_runs_an_example_query_file(seed_warehouse: Path):
+    out = chitieu(
+        "query",
+        "--file",
+        "sql/queries/facts_per_indicator_and_province.sql",
+        "--db",
+        str(seed_warehouse),
+        "--format",
+        "csv",
+    )
+    assert out.returncode == 0, out.stderr
+    assert len(out.stdout.splitlines()) >= 2
+
+
+def test_query_cannot_write_and_says_so_in_one_line(seed_warehouse: Path):
+    out = chitieu("query", "DELETE FROM observations", "--db", str(seed_warehouse))
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        line for line in out.stderr.strip().splitlines() if "read-only" in line
+    ]
+    assert len(out.stderr.strip().splitlines()) == 1
+    still = chitieu(
+        "query",
+        "SELECT count(*) AS n FROM observations",
+        "--db",
+        str(seed_warehouse),
+        "--format",
+        "csv",
+    )
+    assert still.stdout.splitlines() == ["n", "3"]
+
+
+def test_history_shows_the_versions_of_a_source(seed_warehouse: Path):
+    out = chitieu(
+        "history",
+        "--source",
+        "000_99cc5f84f4453255.txt",
+        "--db",
+        str(seed_warehouse),
+        "--format",
+        "jsonl",
+    )
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(rows) == 3
+    assert all(r["valid_to"] is None for r in rows)
