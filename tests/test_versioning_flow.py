@@ -1,6 +1,6 @@
 """Issue 4's versioning steps through the real Prefect flow, on a warehouse file in tmp_path.
 
-The load-level cases (including a new extractor version) are in test_warehouse.py; here
+The load-level cases are in test_warehouse.py; here
 real report files go through extraction, validation and the load.
 """
 
@@ -93,10 +93,52 @@ def test_versioning_through_the_flow(tmp_path: Path, db_path: Path) -> None:
         "SELECT count(*), count(valid_to) FROM observations WHERE source = 'bac_giang_2022.txt'",
     ) == [(n_other, n_other)]
 
+    # (6, a new extractor version, is the test below.)
     # 7. As of load 1 / 2 the warehouse said 19436; as of load 3 it says 19536.
     enrolment = "WHERE indicator = 'labour.vocational_enrolment'"
     for k, value in [(1, 19436.0), (2, 19436.0), (3, 19536.0)]:
         assert rows(db_path, f"SELECT value FROM observations_as_of({k}) {enrolment}") == [(value,)]
 
     # Every rule of sql/checks holds on what the real flow wrote.
+    assert {name: found for name, found in run_checks(db_path).items() if found} == {}
+
+
+def test_a_new_extractor_version_versions_only_the_facts_it_reads_differently(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Step 6: every file is read again by the new version (its version differs from the one
+    recorded), and only the facts whose content changed get a new version."""
+    import dataclasses
+
+    from flows import etl, frames
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    shutil.copy(SEED, reports / SEED.name)
+    (reports / "bac_giang_2022.txt").write_text(OTHER, encoding="utf-8")
+    etl.chitieu_etl([str(reports)], str(db_path), workers=1)
+    [(n,)] = rows(db_path, "SELECT count(*) FROM observations_current")
+
+    reads = frames.extract_observations
+
+    def next_version_reads(doc):  # the next version reads "hiện có" as an approximation
+        return [
+            dataclasses.replace(o, approx=True, qualifier="hiện có")
+            if o.indicator == "education.vocational_institutions"
+            else o
+            for o in reads(doc)
+        ]
+
+    monkeypatch.setattr(frames, "extract_observations", next_version_reads)
+    monkeypatch.setattr(frames, "EXTRACTOR_VERSION", "next")
+    monkeypatch.setattr(etl, "EXTRACTOR_VERSION", "next")
+    summary = etl.chitieu_etl([str(reports)], str(db_path), workers=1)
+
+    assert summary["skipped_unchanged"] == 0, "a new extractor version reads every file again"
+    assert last_load(db_path) == (1, 1, n - 1)
+    assert rows(
+        db_path,
+        "SELECT approx, valid_to IS NULL FROM observations "
+        "WHERE indicator = 'education.vocational_institutions' ORDER BY valid_from",
+    ) == [(False, False), (True, True)]
     assert {name: found for name, found in run_checks(db_path).items() if found} == {}
