@@ -24,7 +24,7 @@ from typing import Any
 from flows.catalogue import Catalogue, Province, get_catalogue
 from flows.documents import Document, split_sentences
 from flows.folding import fast_lower, tone_form, word_set
-from flows.numbers import Numeral, find_numerals
+from flows.numbers import SCALES, Numeral, find_numerals
 from flows.periods import Mention, Period, as_stock, find_mentions, resolve
 from flows.quantities import Unit, noun_after, unit_after
 
@@ -1049,12 +1049,16 @@ def _is_period(m: Mention) -> bool:
 
 
 def _scale_factor(low_numeral: str) -> float:
+    """The scale a later bare figure of the same indicator is read in: the scale words of
+    the amount's last part ("nghìn tỷ" → 10^12; "1 tỷ 306 triệu" → 10^6)."""
     factor = 1.0
+    after_scale = False
     for word in low_numeral.split():
-        if word in ("nghìn", "ngàn"):
-            factor *= 1e3
-        elif word == "triệu":
-            factor *= 1e6
-        elif word in ("tỷ", "tỉ"):
-            factor *= 1e9
+        scale = SCALES.get(word)
+        if scale is None:
+            if after_scale:  # a new part of the amount begins: its own scale words follow
+                factor, after_scale = 1.0, False
+            continue
+        factor *= scale
+        after_scale = True
     return factor

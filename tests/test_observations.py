@@ -44,6 +44,15 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         ],
     ),
     (
+        "a bare figure takes the scale of its indicator's last amount, part by part",
+        "Năm 2024, kim ngạch nhập khẩu của tỉnh Lai Châu đạt 1 tỷ 306 triệu USD, "
+        "riêng quý IV kim ngạch nhập khẩu đạt 400.",
+        [
+            {"value": 1306e6, "unit": "USD", "indicator": "trade.import"},
+            {"value": 400e6, "unit": "USD", "indicator": "trade.import"},
+        ],
+    ),
+    (
         "scale words combined",
         "Năm 2022, doanh thu du lịch của tỉnh Khánh Hòa đạt 11,5 nghìn tỷ đồng.",
         [{"value": 11.5e12, "unit": "VND", "indicator": "tourism.revenue", "area_code": "56"}],
