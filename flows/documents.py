@@ -463,6 +463,12 @@ def _format_of(path: Path, data: bytes) -> str:
     kind = binary_kind(data)
     if kind is not None:
         raise RejectedInput("", f"binary file ({kind}), not a report", "binary")
+    if suffix:  # a data file (.csv, .json, .log...) in the input folder is no report
+        raise RejectedInput(
+            "",
+            f"unsupported file type '{suffix}' (reports are .txt, .md, .html, .docx or .pdf)",
+            "format",
+        )
     return "txt"
 
 

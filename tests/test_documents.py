@@ -665,3 +665,20 @@ def test_reader_never_raises_anything_but_a_reject(tmp_path, data):
         assert exc.source == "fuzz.txt" and "\n" not in exc.reason
     else:
         assert all(0 <= s.start < s.end <= len(doc.text) for s in doc.sentences)
+
+
+@pytest.mark.parametrize("name", ["facts.jsonl", "bang.csv", "run.log", "data.json"])
+def test_a_data_file_beside_the_reports_is_rejected_as_unsupported(tmp_path, name):
+    path = tmp_path / name
+    path.write_text('{"value": 19436, "text": "Năm 2022 tuyển sinh 19.436 học viên"}\n', "utf-8")
+    with pytest.raises(RejectedInput) as caught:
+        read_document(InputFile(path, name))
+    assert caught.value.check == "format"
+    assert f"unsupported file type '{path.suffix}'" in caught.value.reason
+    assert name in str(caught.value)
+
+
+def test_a_text_file_without_a_suffix_is_read_as_text(tmp_path):
+    path = tmp_path / "BAOCAO"
+    path.write_text("Năm 2022, tỉnh tuyển sinh 19.436 học viên.", "utf-8")
+    assert read_document(InputFile(path, "BAOCAO")).format == "txt"
