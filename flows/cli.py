@@ -82,6 +82,9 @@ def extract(
     ),
 ) -> None:
     """Print the facts found in reports (one CONTRACT.md record a line); nothing is written."""
+    for p in paths:
+        if not p.exists():
+            raise _fail(f"{p}: no such file or folder")
     files, missing = discover(paths)
     docs, rejects = read_documents(files)
     for reject in [*missing, *rejects]:

@@ -132,7 +132,10 @@ def _connect(db_path: Path, *, read_only: bool, lock_timeout_s: float) -> duckdb
     while True:
         try:
             if read_only:
-                return duckdb.connect(str(db_path), read_only=True)
+                # readers neither write the file nor reach files or the network (COPY, INSTALL)
+                return duckdb.connect(
+                    str(db_path), read_only=True, config={"enable_external_access": False}
+                )
             return duckdb.connect(
                 str(db_path), config={"storage_compatibility_version": STORAGE_VERSION}
             )
@@ -385,10 +388,12 @@ def query(
     lock_timeout_s: float = 30.0,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Column names and rows of one SQL statement, run on the warehouse opened read-only."""
+    if not sql.strip():
+        raise WarehouseError("no SQL statement given")
     con = _connect_reader(db_path, lock_timeout_s)
     try:
         cursor = con.execute(sql, params)
-        if cursor.description is None:
+        if cursor is None or cursor.description is None:
             return [], []
         return [d[0] for d in cursor.description], cursor.fetchall()
     except duckdb.Error as exc:

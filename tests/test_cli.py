@@ -70,9 +70,9 @@ def test_bad_arguments_give_one_line_and_a_non_zero_exit(args: list[str]):
 
 def test_a_missing_path_is_named_in_the_error():
     out = chitieu("extract", "no/such/folder")
-    assert out.returncode == 1
+    assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
-        "chitieu: rejected no/such/folder: no such file or folder"
+        "chitieu: error: no/such/folder: no such file or folder"
     ]
 
 
@@ -169,3 +169,17 @@ def test_history_shows_the_versions_of_a_source(seed_warehouse: Path):
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(rows) == 3
     assert all(r["valid_to"] is None for r in rows)
+
+
+def test_query_reaches_neither_files_nor_the_network(seed_warehouse: Path, tmp_path: Path):
+    target = tmp_path / "out.csv"
+    out = chitieu("query", f"COPY (SELECT 1) TO '{target}'", "--db", str(seed_warehouse))
+    assert out.returncode == 2
+    assert not target.exists()
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_an_empty_query_is_refused_in_one_line(seed_warehouse: Path):
+    out = chitieu("query", "  ", "--db", str(seed_warehouse))
+    assert out.returncode == 2
+    assert out.stderr.strip() == "chitieu: error: no SQL statement given"
