@@ -1,7 +1,7 @@
 """Vietnamese numerals: digits, scale words, spelled-out numbers, ranges, percent, "gấp X lần".
 
 Vietnamese reports group thousands with '.' and mark decimals with ','
-("51.990,563"), put scale words after the digits ("1,5 tỷ", "673,4 nghìn tỷ",
+("51.990,563"), put scale words after the digits ("1,5 tỷ", "518,2 nghìn tỷ",
 "1 tỷ 306 triệu") and sometimes spell numbers out ("hai mươi lăm nghìn").
 Every pattern here works on the lower form of a text (`flows.folding.lower_form`),
 which keeps offsets, so spans found here are spans of the original text.

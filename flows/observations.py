@@ -440,11 +440,16 @@ class _DocumentReader:
             words = _left_words(self.low, n.start, span.start)
             if skip_next_fraction or self._not_a_fact(n, span, words):
                 if is_fraction and nxt is not None and _ordinal(words):
-                    ordinal_until = nxt.end  # "thứ 14/63 ..., thứ 2/14 ... và 1/5 ...": ranks
+                    ordinal_until = nxt.end  # a rank: "xếp thứ 7/63 ..., thứ 3/11 ... và 2/6 ..."
                 skip_next_fraction = is_fraction
                 continue
             if is_fraction and nxt is not None:
-                if _ordinal(words) or (ordinal_until >= 0 and n.start - ordinal_until < 80):
+                in_ranking = (  # a list of ranks goes on within its clause, up to ";"
+                    ordinal_until >= 0
+                    and n.start - ordinal_until < 80
+                    and self.text.find(";", ordinal_until, n.start) < 0
+                )
+                if _ordinal(words) or in_ranking:
                     ordinal_until = nxt.end
                     k += 1
                     continue

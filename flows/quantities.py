@@ -1,6 +1,6 @@
 """Quantities: a numeral with the unit words written after it, in a CONTRACT.md unit code.
 
-"19.436 học viên" → person, "2.100 tỷ đồng" → VND, "67,5 tạ/ha" → 6.75
+"19.436 học viên" → person, "3.250 tỷ đồng" → VND, "58,4 tạ/ha" → 5.84
 tonne/ha, "1.100 - 1.350 xe/ngày" → vehicle/day. A counted noun with no code
 of its own ("40 làng") is `count`; a number with no noun after it has no unit.
 """

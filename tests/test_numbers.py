@@ -39,7 +39,7 @@ def test_digits_that_are_not_a_number(written: str) -> None:
         ("1,5 tỉ", 1.5e9),
         ("11,5 nghìn", 11500),
         ("245 ngàn", 245000),
-        ("673,4 nghìn tỷ", 6.734e14),
+        ("518,2 nghìn tỷ", 5.182e14),
         ("1 tỷ 306 triệu", 1.306e9),
         ("3 triệu rưỡi", 3.5e6),
         ("một", 1),

@@ -336,6 +336,12 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         ],
     ),
     (
+        "a rank list ends at ';': the fraction after it counts districts",
+        "Năm 2023, tỉnh Yên Bái xếp thứ 9/63 cả nước về chỉ số cải cách hành chính; "
+        "4/9 huyện đạt chuẩn nông thôn mới.",
+        [{"value": 4, "unit": "count"}, {"value": 9, "unit": "count"}],
+    ),
+    (
         "hotels are not visitors",
         "Năm 2023, tỉnh Ninh Thuận có 210 khách sạn và đón 2 triệu lượt khách.",
         [{"value": 210, "unit": "count"}, {"value": 2e6, "unit": "visitor"}],
@@ -426,8 +432,8 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
     ),
     (
         "hectares glued to the number",
-        "Năm 2023, tỉnh Lâm Đồng có 65.300ha sản xuất nông nghiệp ứng dụng công nghệ cao.",
-        [{"value": 65300, "unit": "ha"}],
+        "Năm 2023, tỉnh Sơn La có 41.250ha cây ăn quả trồng trên đất dốc.",
+        [{"value": 41250, "unit": "ha"}],
     ),
     (
         "percent written as words",
