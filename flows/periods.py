@@ -151,8 +151,6 @@ def interval(first: date, last: date) -> Period:
             return Period(f"{y}-H{1 if first.month == 1 else 2}", first, last)
         if first.month % 3 == 1 and last.month == first.month + 2:
             return Period(f"{y}-Q{(first.month + 2) // 3}", first, last)
-    if first.month == 1 and first.day == 1 and last.month == 12 and last.day == 31:
-        return Period(f"{first.isoformat()}/{last.isoformat()}", first, last)
     return Period(f"{first.isoformat()}/{last.isoformat()}", first, last)
 
 
