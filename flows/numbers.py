@@ -49,7 +49,8 @@ NUMBER_WORDS: frozenset[str] = frozenset(_UNIT_DIGITS) | _MARKERS | frozenset(SC
 """Every word that can be part of a spelled-out number."""
 
 _W = r"(?![\w])"
-SCALE = tone_form(r"(?:nghìn|ngàn|ngìn|triệu|tỷ|tỉ)(?!\s*(?:lệ|trọng|suất|giá)\b)" + _W)
+_SCALE_WORDS = "|".join(SCALES)
+SCALE = tone_form(rf"(?:{_SCALE_WORDS})(?!\s*(?:lệ|trọng|suất|giá)\b)" + _W)
 """A scale word, not the "tỷ" of "tỷ lệ" / "tỷ trọng"."""
 
 DIGITS = r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\d])"
@@ -524,7 +525,7 @@ def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 _NEVER_FIRST = re.compile(
-    tone_form(r"(?:nghìn|ngàn|ngìn|triệu|tỷ|tỉ|rưỡi|linh|lẻ|mươi|mốt|lăm|nhăm|tư|phẩy)") + _W
+    tone_form(rf"(?:{_SCALE_WORDS}|rưỡi|linh|lẻ|mươi|mốt|lăm|nhăm|tư|phẩy)") + _W
 )
 """Number words no number starts with (`_combine` refuses each of them first)."""
 _SPELLED_HINT = re.compile(tone_form(r"mười|mươi|một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|trăm|gấp"))

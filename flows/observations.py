@@ -164,7 +164,6 @@ _PLACE_RE = _rx(
     r"(?P<name>[^\W\d_]\w*(?:[ -]+[^\W\d_]\w*){0,3})"
 )
 _CAPITALISED = re.compile(r"[^\W\d_]\w*")
-_ABBREV_END = re.compile(r"(?:^|\W)(?:TP|Tp|TX|TT|Q|P|H|ThS|TS|PGS|GS|BS|KS|CN|Th\.S|St|Mr|Ms)\.$")
 _HEADING_END = re.compile(r"[.!?…;:]\s*[\"”’)]*\s*$")
 
 _PLACE_BEFORE = word_set("trên dưới")
@@ -308,27 +307,13 @@ class _DocumentReader:
         return None
 
     def _spans(self) -> Iterator[_Span]:
-        """Sentences, merged where a split fell after an abbreviation, with heading flags
-        (one at a time: a long document holds no list of them)."""
-        text = self.text
+        """Sentences with heading flags (one at a time: a long document holds no list of
+        them); the reader's split already keeps abbreviations ("TP. Huế") inside a sentence."""
         sentences = self.doc.sentences
-        if not sentences and text.strip():
-            sentences = split_sentences(text)
-        start = end = paragraph = -1
+        if not sentences and self.text.strip():
+            sentences = split_sentences(self.text)
         for s in sentences:
-            if (
-                end >= 0
-                and text[end - 1 : end] == "."
-                and _ABBREV_END.search(text, max(start, end - 6), end)
-                and "\n" not in text[end : s.start]
-            ):
-                end = s.end
-                continue
-            if end >= 0:
-                yield self._span(start, end, paragraph)
-            start, end, paragraph = s.start, s.end, s.paragraph
-        if end >= 0:
-            yield self._span(start, end, paragraph)
+            yield self._span(s.start, s.end, s.paragraph)
 
     def _span(self, start: int, end: int, paragraph: int) -> _Span:
         """The sentence between two offsets: a heading when alone on its line with no final
