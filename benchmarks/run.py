@@ -843,6 +843,7 @@ def profile_stages(folder: Path, db: Path, out: Path) -> Path:
     """A pyinstrument profile of the stages called directly (no Prefect), as text."""
     from pyinstrument import Profiler
 
+    import flows.etl  # noqa: F401  (imported before the profile starts)
     from benchmarks.stages import run_direct
 
     _reset(db)

@@ -4,46 +4,49 @@
 
 `direct` calls the stages the flow wires (discover, the unchanged-input check,
 `extract_batch` on the same worker processes, validation, load) with no Prefect at all;
-`flow` runs `chitieu_etl` as it ships. Prints one JSON line: the seconds spent in the call
-(imports excluded) and what was loaded. The harness runs each in a fresh process.
+`flow` runs `chitieu_etl` as `chitieu run` runs it: with no PREFECT_API_URL, the embedded
+Prefect server is started first, before the imports. Prints one JSON line: the seconds
+spent in the call (imports excluded; for `flow`, waiting for the server's start included)
+and what was loaded. The harness runs each in a fresh process.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
-from flows.documents import discover
-from flows.etl import (
-    BATCH_SIZE,
-    batches,
-    chitieu_etl,
-    extract_batch,
-    extraction_pool,
-    load_warehouse,
-    select_changed_inputs,
-    validate_frames,
-)
-from flows.frames import documents_frame, input_reject, observations_frame, rejects_frame
-from flows.settings import get_settings
+from flows.server import EmbeddedServer
 
 
-def run_direct(
-    folder: Path, db: Path, workers: int | None = None, batch_size: int = BATCH_SIZE
-) -> dict[str, Any]:
+def run_direct(folder: Path, db: Path, workers: int | None = None) -> dict[str, Any]:
     """The flow's stages called as plain functions (its tasks' `.fn`), in the flow's order,
     with the same extraction workers and batches, and no Prefect."""
+    import polars as pl
+
+    from flows.documents import discover
+    from flows.etl import (
+        BATCH_SIZE,
+        batches,
+        extract_batch,
+        extraction_pool,
+        load_warehouse,
+        select_changed_inputs,
+        validate_frames,
+    )
+    from flows.frames import documents_frame, input_reject, observations_frame, rejects_frame
+    from flows.settings import get_settings
+
     settings = get_settings()
     files, missing = discover([folder])
     to_read, skipped = select_changed_inputs.fn(files, db)
-    chunks = batches(to_read, batch_size)
+    chunks = batches(to_read, BATCH_SIZE)
     with extraction_pool(workers or settings.workers, len(chunks)) as pool:
         if pool is None:
             parts = [extract_batch(c) for c in chunks]
@@ -73,9 +76,15 @@ def run_direct(
     }
 
 
-def run_flow(folder: Path, db: Path, workers: int | None = None) -> dict[str, Any]:
-    """`chitieu_etl` as it ships (a real flow run), with `workers` extraction processes."""
-    summary = chitieu_etl([str(folder)], str(db), workers=workers)
+def run_flow(
+    folder: Path, db: Path, workers: int | None = None, server: EmbeddedServer | None = None
+) -> dict[str, Any]:
+    """`chitieu_etl` as it ships (a real flow run), with `workers` extraction processes,
+    reporting to `server` (started by the caller) or the configured Prefect API."""
+    from flows.etl import chitieu_etl
+
+    with server.settings() if server else nullcontext():
+        summary = chitieu_etl([str(folder)], str(db), workers=workers)
     return {k: summary[k] for k in ("files", "facts", "inserted", "closed", "skipped_unchanged")}
 
 
@@ -87,11 +96,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("db", type=Path)
     parser.add_argument("--workers", type=int, default=None, help="[CHITIEU_WORKERS or nproc]")
     args = parser.parse_args(argv)
+    server = None
+    if args.mode == "flow" and not os.environ.get("PREFECT_API_URL"):
+        server = EmbeddedServer.start()  # as `chitieu run` does, before Prefect is imported
+    import flows.etl  # noqa: F401  (the imports stay outside the timed call)
+
     started = time.perf_counter()
     if args.mode == "direct":
         out = run_direct(args.folder, args.db, args.workers)
     else:
-        out = run_flow(args.folder, args.db, args.workers)
+        out = run_flow(args.folder, args.db, args.workers, server)
     out["seconds"] = time.perf_counter() - started
     out["mode"] = args.mode
     print(json.dumps(out))

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,6 +18,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 
 from flows.documents import discover, read_documents
 from flows.observations import OBSERVATION_FIELDS, extract_observations
+from flows.server import EmbeddedServer, ServerError
 from flows.settings import get_settings
 
 if TYPE_CHECKING:
@@ -118,8 +120,10 @@ def run(
             raise _fail(f"{p}: no such file or folder")
     if quiet or as_json:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
-    _check_prefect_api()
-    summary = _run_flow(inputs, db_path, full, show_progress=not (quiet or as_json))
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so a started server is stopped too
+    server = None if os.environ.get("PREFECT_API_URL") else EmbeddedServer.start()
+    with _prefect_api(server):
+        summary = _run_flow(inputs, db_path, full, show_progress=not (quiet or as_json))
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, default=str))
     elif not quiet:
@@ -168,6 +172,26 @@ def _hide_tracebacks() -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, _OneLineErrors) for f in handler.filters):
             handler.addFilter(_OneLineErrors())
+
+
+def _prefect_api(server: EmbeddedServer | None) -> AbstractContextManager[object]:
+    """Where the flow run reports: the configured Prefect API (checked up front), else the
+    embedded server started at the top of the command, which is waited for here.
+
+    The server is started before Prefect is imported, while a profile or `prefect.toml`
+    may still configure an API; it is stopped at once when one does.
+    """
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value() or not server:
+        if server:
+            server.stop()
+        _check_prefect_api()
+        return nullcontext()
+    try:
+        return server.settings()
+    except ServerError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _check_prefect_api() -> None:
@@ -318,7 +342,7 @@ def serve(
         return
     from prefect.settings import PREFECT_HOME, temporary_settings
 
-    from flows.server import ServerError, local_server
+    from flows.server import local_server
 
     log = Path(PREFECT_HOME.value()) / "chitieu-server.log"
     log.parent.mkdir(parents=True, exist_ok=True)

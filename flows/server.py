@@ -1,12 +1,18 @@
-"""A real local Prefect server, for `chitieu serve` when no PREFECT_API_URL is configured.
+"""Local Prefect API servers, for when no PREFECT_API_URL is configured.
 
-Scheduling needs a server that outlives one flow run (the embedded ephemeral server
-refuses to schedule), so `serve` starts `prefect server start` on 127.0.0.1 and
-stops it, with every process it spawned, when serving stops.
+- `EmbeddedServer`: the temporary API one `chitieu run` talks to. Prefect would start the
+  same server itself when the flow starts, after importing its server package (about 5 s
+  more); started here first, before Prefect is imported, its start overlaps with the CLI's
+  imports and reading of the inputs.
+- `local_server`: `prefect server start` for `chitieu serve`. Scheduling needs a server that
+  outlives one flow run (the temporary one refuses to schedule); it is stopped, with every
+  process it spawned, when serving stops.
 """
 
 from __future__ import annotations
 
+import atexit
+import importlib.util
 import os
 import signal
 import socket
@@ -14,8 +20,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
+from tempfile import NamedTemporaryFile
 
 import httpx
 
@@ -123,3 +130,125 @@ def local_server(
         yield api_url, proc.pid
     finally:
         stop_process_group(proc)
+
+
+EMBEDDED_ENV = {
+    "PREFECT_UI_ENABLED": "0",
+    "PREFECT__SERVER_EPHEMERAL": "1",
+    "PREFECT__SERVER_FINAL": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+}
+"""What Prefect sets for its own temporary server (no UI, ephemeral services), telemetry off."""
+PORT_IN_USE_EXIT = 3
+"""uvicorn's exit status when its port was taken between choosing it and binding it."""
+
+
+class EmbeddedServer:
+    """Prefect's temporary API server (the uvicorn app Prefect itself starts when no API
+    is configured), for one process: started by `start()`, stopped by `stop()` or at exit.
+
+    Its database is the one of the Prefect settings (PREFECT_HOME), as for Prefect's own;
+    its output goes to a temporary log, quoted in the error when it fails to start.
+    """
+
+    def __init__(self) -> None:
+        self._log = NamedTemporaryFile(prefix="chitieu-prefect-", suffix=".log", delete=False)  # noqa: SIM115
+        self.port = 0
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def api_url(self) -> str:
+        """The API address, `http://127.0.0.1:PORT/api`."""
+        return f"http://{HOST}:{self.port}/api"
+
+    @classmethod
+    def start(cls) -> EmbeddedServer:
+        """A server starting now in the background; `wait()` for it before use."""
+        server = cls()
+        server._launch()
+        atexit.register(server.stop)  # after Prefect drains its log and event queues
+        return server
+
+    def _launch(self) -> None:
+        """Start uvicorn with Prefect's API app on a free loopback port."""
+        spec = importlib.util.find_spec("prefect")  # finds it without importing it
+        site = Path(spec.origin).parent.parent if spec and spec.origin else Path.cwd()
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(site),
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
+            ],
+            env={**os.environ, **EMBEDDED_ENV},
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches the CLI, which stops the server itself
+        )
+
+    def wait(self, timeout_s: float = STARTUP_TIMEOUT_S) -> str:
+        """The API URL once the server answers `/health`; `ServerError` (with the last line
+        of its log) when it exits or does not answer in time. A port taken meanwhile by
+        another process is retried twice on new ports."""
+        started, launches = time.monotonic(), 1
+        while True:
+            assert self.proc is not None, "start() the server first"
+            if is_healthy(self.api_url, timeout_s=1.0):
+                return self.api_url
+            status = self.proc.poll()
+            if status == PORT_IN_USE_EXIT and launches < 3 and self._port_taken():
+                launches += 1
+                self._launch()
+            elif status is not None:
+                raise ServerError(
+                    f"the temporary Prefect server exited with status {status}: {self._last_line()}"
+                )
+            elif time.monotonic() - started > timeout_s:
+                self.stop()
+                raise ServerError(
+                    f"the temporary Prefect server did not answer within {timeout_s:.0f} s"
+                )
+            time.sleep(0.05)
+
+    def _port_taken(self) -> bool:
+        """Whether something else listens on the server's port (uvicorn exits with the same
+        status when its app fails to start)."""
+        with socket.socket() as sock:
+            return sock.connect_ex((HOST, self.port)) == 0
+
+    def settings(self) -> AbstractContextManager[object]:
+        """Prefect settings that send this process's flow runs to the server, once it answers.
+        No UI is served, and the server stops with the process: no "View at" link is logged."""
+        from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
+
+        api_url = self.wait()
+        os.environ["PREFECT_API_URL"] = api_url  # for anything that reads the environment again
+        return temporary_settings(updates={PREFECT_API_URL: api_url, PREFECT_UI_URL: ""})
+
+    def _last_line(self) -> str:
+        """The last non-empty line the server wrote."""
+        lines = Path(self._log.name).read_text(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "(no output)"
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after 5 s) and remove its log; idempotent."""
+        if self.proc is not None:
+            proc, self.proc = self.proc, None
+            stop_process_group(proc, timeout_s=5.0)
+        self._log.close()
+        with suppress(FileNotFoundError):
+            os.unlink(self._log.name)

@@ -1,0 +1,121 @@
+"""The temporary Prefect server of an ad-hoc `chitieu run`: started before Prefect is
+imported, used by the flow run, and gone when the command ends, whatever way it ends.
+
+Every test starts real servers (uvicorn with Prefect's API app) on loopback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from flows.server import EmbeddedServer, ServerError, free_port, is_healthy
+from tests.conftest import SEED_REPORTS
+
+pytestmark = pytest.mark.server
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Process ids whose environment holds `marker` (children inherit the environment)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def _cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `chitieu` command with its own Prefect home, no configured
+    API, and a marker to find every process it started."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CHITIEU_", "PREFECT_API_URL", "PREFECT_PROFILES_PATH"))
+    }
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        TMPDIR=str(tmp_path),
+        CHITIEU_TEST_MARKER=uuid.uuid4().hex,
+        **extra,
+    )
+    return env
+
+
+def _chitieu(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flows", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
+
+
+def test_the_server_answers_once_started_and_is_gone_when_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect-home"))
+    marker = uuid.uuid4().hex
+    monkeypatch.setenv("CHITIEU_TEST_MARKER", marker)
+    server = EmbeddedServer.start()
+    try:
+        api_url = server.wait(timeout_s=120)
+        assert api_url == f"http://127.0.0.1:{server.port}/api"
+        assert is_healthy(api_url)
+        assert server.proc is not None
+        assert _processes_with(marker) == [server.proc.pid], "found by its environment"
+    finally:
+        server.stop()
+    assert _processes_with(marker) == []
+    assert not is_healthy(api_url)
+    assert (tmp_path / "prefect-home" / "prefect.db").exists(), "its database is PREFECT_HOME's"
+    server.stop()  # a second stop (as at exit) is harmless
+
+
+def test_a_server_that_cannot_start_is_one_error_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("PREFECT_HOME", str(not_a_folder / "home"))
+    server = EmbeddedServer.start()
+    try:
+        with pytest.raises(ServerError, match="temporary Prefect server exited with status"):
+            server.wait(timeout_s=120)
+    finally:
+        server.stop()
+
+
+def test_a_run_without_a_configured_api_leaves_no_server_behind(tmp_path: Path):
+    env = _cli_env(tmp_path)
+    out = _chitieu(env, "run", str(SEED_REPORTS), "--db", str(tmp_path / "w.duckdb"), "--json")
+    assert out.returncode == 0, out.stderr
+    assert '"inserted": 3' in out.stdout
+    assert "View at" not in out.stderr, "no UI link to a server that is gone"
+    assert _processes_with(env["CHITIEU_TEST_MARKER"]) == []
+    assert not list(tmp_path.glob("chitieu-prefect-*.log")), "its log is removed"
+
+
+def test_an_api_configured_in_a_profile_is_used_and_the_early_server_stopped(tmp_path: Path):
+    profiles = tmp_path / "profiles.toml"
+    unreachable = f"http://127.0.0.1:{free_port()}/api"
+    profiles.write_text(
+        f'active = "remote"\n\n[profiles.remote]\nPREFECT_API_URL = "{unreachable}"\n'
+    )
+    env = _cli_env(tmp_path, PREFECT_PROFILES_PATH=str(profiles))
+    out = _chitieu(env, "run", str(SEED_REPORTS), "--db", str(tmp_path / "w.duckdb"))
+    assert out.returncode == 2
+    [line] = out.stderr.strip().splitlines()
+    assert unreachable in line, "the profile's API is the one the run tried"
+    assert _processes_with(env["CHITIEU_TEST_MARKER"]) == []
+    assert not (tmp_path / "w.duckdb").exists()
