@@ -122,6 +122,9 @@ def run(
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so a started server is stopped too
     server = None if os.environ.get("PREFECT_API_URL") else EmbeddedServer.start()
+    from flows import etl  # while the server starts: imports, and what the run loads lazily
+
+    etl.preload()
     with _prefect_api(server):
         summary = _run_flow(inputs, db_path, full, show_progress=not (quiet or as_json))
     if as_json:

@@ -232,12 +232,27 @@ class EmbeddedServer:
 
     def settings(self) -> AbstractContextManager[object]:
         """Prefect settings that send this process's flow runs to the server, once it answers.
-        No UI is served, and the server stops with the process: no "View at" link is logged."""
-        from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
+
+        No UI is served, and the server stops with the process: no "View at" link is
+        logged. No flow-run heartbeats: they tell a server that a run's process is still
+        alive, and this server ends with that process (each flow run would otherwise
+        wait up to a second at its end for its heartbeat thread)."""
+        from prefect.settings import (
+            PREFECT_API_URL,
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+            PREFECT_UI_URL,
+            temporary_settings,
+        )
 
         api_url = self.wait()
         os.environ["PREFECT_API_URL"] = api_url  # for anything that reads the environment again
-        return temporary_settings(updates={PREFECT_API_URL: api_url, PREFECT_UI_URL: ""})
+        return temporary_settings(
+            updates={
+                PREFECT_API_URL: api_url,
+                PREFECT_UI_URL: "",
+                PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
+            }
+        )
 
     def _last_line(self) -> str:
         """The last non-empty line the server wrote."""
