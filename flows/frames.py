@@ -84,13 +84,17 @@ def documents_frame(docs: Sequence[Document]) -> pl.DataFrame:
     )
 
 
-_OBSERVATION_ROW = attrgetter(*OBSERVATION_SCHEMA)
+_OBSERVATION_FIELDS = [(name, attrgetter(name)) for name in OBSERVATION_SCHEMA]
 
 
 def observations_frame(observations: Iterable[Observation]) -> pl.DataFrame:
-    """One row per fact, the CONTRACT.md columns in order."""
-    rows = [_OBSERVATION_ROW(o) for o in observations]
-    return pl.DataFrame(rows, schema=OBSERVATION_SCHEMA, orient="row")
+    """One row per fact, the CONTRACT.md columns in order (built column by column: Polars
+    makes a column from a list several times faster than it makes rows from tuples)."""
+    facts = list(observations)
+    return pl.DataFrame(
+        {name: list(map(get, facts)) for name, get in _OBSERVATION_FIELDS},
+        schema=OBSERVATION_SCHEMA,
+    )
 
 
 def rejects_frame(rows: Iterable[dict[str, object]]) -> pl.DataFrame:

@@ -262,6 +262,10 @@ def _amount(low: str) -> float | None:
         return float(low)
     if " " not in low and low[:1].isdigit() and low[-1:].isdigit():
         return parse_digits(low)
+    digits, _, word = low.partition(" ")
+    scale = SCALES.get(word)
+    if scale is not None and _DIGIT_RUN.fullmatch(digits):
+        return _scaled(digits, scale)
     tokens: list[float | str] = []
     pos = 0
     for m in _TOKEN_RE.finditer(low):
@@ -281,6 +285,16 @@ def _amount(low: str) -> float | None:
     if low[pos:].strip() or not tokens:
         return None
     return _combine(tokens)
+
+
+def _scaled(digits: str, scale: float) -> float | None:
+    """`_combine` of digits and one scale word ("1,6 triệu"), the commonest written amount,
+    without its token loop: the same value, and None for a zero or an unreadable group."""
+    value = parse_digits(digits)
+    if value is None:
+        return None
+    total = value * scale
+    return _finite(total) if total else None
 
 
 def parse_number(text: str) -> float | None:

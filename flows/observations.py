@@ -16,7 +16,7 @@ import logging
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
@@ -182,19 +182,25 @@ _VEHICLES = frozenset({"vehicle", "vehicle/day"})
 _REORGANISED = "2025-07-01"
 _REORGANISED_DAY = date(2025, 7, 1)
 _CLAUSE_MARK = re.compile(r"[,;:()]")
+_NOW_KINDS = frozenset(("now", "tonow"))
+_PERIOD_KINDS = frozenset(("year", "years", "nmonths", "quarter", "month", "date"))
+"""Time words that name a period (not "hiện nay", not a clock time or a dateline)."""
 _UNSET: Any = object()
 
 
 @dataclass(slots=True)
 class _Span:
-    """A sentence after merging the splits at abbreviations ("TP. Đà Nẵng")."""
+    """A sentence with numbers being read, and what every number of it shares: its text,
+    the period context and year it is read in, and the facts found in it so far."""
 
     start: int
     end: int
-    heading: bool
-    national: bool = False
-    paragraph: int = 0
-    body: str = ""
+    national: bool
+    body: str
+    context: Period | None
+    year_hint: int | None
+    stock: bool
+    found: list[_Found]
 
 
 @dataclass(slots=True)
@@ -228,7 +234,7 @@ class _DocumentReader:
         self.mentions = find_mentions(low)
         self.mention_starts = [m.start for m in self.mentions]
         self.numerals = find_numerals(
-            low, [(m.start, m.end) for m in self.mentions if m.kind not in ("now", "tonow")]
+            low, [(m.start, m.end) for m in self.mentions if m.kind not in _NOW_KINDS]
         )
         self.numeral_starts = [n.start for n in self.numerals]
         codes = _codes_of(cat)
@@ -251,23 +257,40 @@ class _DocumentReader:
             [m.span() for m in _URL_RE.finditer(text)] if "http" in text or "www." in text else []
         )
         self.url_starts = [u[0] for u in self.urls]
+        self.province_cache: dict[tuple[str, str | None], Province | None] = {}
         self.main = self._main_province()
         self.doc_year = self._doc_year()
         self.last_by_indicator: dict[str, tuple[str, float]] = {}
         self.resolved: dict[tuple[int, int | None, bool], Period | None] = {}
         self.before_cache: dict[Any, Any] = {}
-        self.province_cache: dict[tuple[str, str | None], Province | None] = {}
+        self.main_cache: dict[str | None, tuple[str, Province]] = {}
+        # the vintage of a figure with no period: that of the publication day
+        published = doc.published
+        self.published_on = (
+            _REORGANISED
+            if published is not None and published.isoformat() >= _REORGANISED
+            else None
+        )
 
     # ---- document level -------------------------------------------------------------------
 
     def _province(self, name: str, on: str | None) -> Province | None:
+        """The province a name denotes on a day (looked up once per name and day)."""
         key = (name, on)
-        if key not in self.province_cache:
-            day = None
-            if on is not None:
-                day = date.fromisoformat(on)
-            self.province_cache[key] = self.cat.province(name, day)
-        return self.province_cache[key]
+        province = self.province_cache.get(key, _UNSET)
+        if province is _UNSET:
+            day = None if on is None else date.fromisoformat(on)
+            province = self.province_cache[key] = self.cat.province(name, day)
+        return province
+
+    def _main_on(self, main: Province, on: str | None) -> tuple[str, Province]:
+        """The name and unit of the document's main province as it stood on a day (looked up
+        once per day: most figures of a report fall back on it)."""
+        found = self.main_cache.get(on)
+        if found is None:
+            province = self._province(main.name, on) or main
+            found = self.main_cache[on] = (main.full_name or main.name, province)
+        return found
 
     def _main_province(self) -> Province | None:
         """The province the document is about: its metadata hint, else the most named one."""
@@ -281,7 +304,7 @@ class _DocumentReader:
         counts: Counter[str] = Counter()
         first: dict[str, Province] = {}
         for start, end in self.provinces:
-            p = self.cat.province(self.text[start:end])
+            p = self._province(self.text[start:end], None)
             if p is None:
                 continue
             key = p.code + p.vintage
@@ -306,26 +329,23 @@ class _DocumentReader:
             return self.doc.published.year
         return None
 
-    def _spans(self) -> Iterator[_Span]:
-        """Sentences with heading flags (one at a time: a long document holds no list of
-        them); the reader's split already keeps abbreviations ("TP. Huế") inside a sentence."""
+    def _sentences(self) -> Iterable[tuple[int, int, int]]:
+        """The sentences as (start, end, paragraph); the reader's split already keeps
+        abbreviations ("TP. Huế") inside a sentence."""
         sentences = self.doc.sentences
         if not sentences and self.text.strip():
             sentences = split_sentences(self.text)
-        for s in sentences:
-            yield self._span(s.start, s.end, s.paragraph)
+        return sentences
 
-    def _span(self, start: int, end: int, paragraph: int) -> _Span:
-        """The sentence between two offsets: a heading when alone on its line with no final
-        stop, national when it speaks of the whole country."""
-        text, low = self.text, self.low
+    def _heading(self, start: int, end: int) -> bool:
+        """True when the sentence between two offsets is a heading: alone on its line, with
+        no final stop."""
+        text = self.text
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
         whole_line = not text[line_start:start].strip() and not text[end:line_end].strip()
-        heading = whole_line and not _HEADING_END.search(text, max(start, end - 8), end)
-        national = low.find("cả nước", start, end) >= 0 or low.find("toàn quốc", start, end) >= 0
-        return _Span(start, end, heading, national, paragraph)
+        return whole_line and not _HEADING_END.search(text, max(start, end - 8), end)
 
     # ---- reading --------------------------------------------------------------------------
 
@@ -334,31 +354,31 @@ class _DocumentReader:
         out: list[Observation] = []
         context: Period | None = None
         context_paragraph = -1
-        for span in self._spans():
-            mentions = self._mentions_in(span.start, span.end)
-            explicit = [m for m in mentions if _is_period(m) and not m.comparison]
+        numeral_starts, numerals = self.numeral_starts, self.numerals
+        for start, end, paragraph in self._sentences():
+            mentions = self._mentions_in(start, end)
+            explicit = [m for m in mentions if m.kind in _PERIOD_KINDS and not m.comparison]
             has_now = bool(mentions) and any(m.kind == "now" for m in mentions)
-            i = bisect.bisect_left(self.numeral_starts, span.start)
-            has_numbers = i < len(self.numerals) and self.numerals[i].start < span.end
+            i = bisect.bisect_left(numeral_starts, start)
+            has_numbers = i < len(numerals) and numerals[i].start < end
             if not explicit and not has_numbers:
-                if span.heading or has_now:
+                if has_now or self._heading(start, end):
                     context = None
                 continue
             year_hint = self._year_hint(
-                explicit, context if context_paragraph == span.paragraph else None, context
+                explicit, context if context_paragraph == paragraph else None, context
             )
-            stock = self._stock_in(span.start, span.end)
+            stock = self._stock_in(start, end)
             own = self._resolve(explicit[0], year_hint, stock) if explicit else None
             if has_numbers:
-                found = self._sentence(span, context, year_hint, stock)
-                out.extend(f.obs for f in found)
-            if span.heading:
+                out.extend(self._sentence(start, end, context, year_hint, stock))
+            if self._heading(start, end):
                 if own is None:
                     context = None
                 elif context is None:
-                    context, context_paragraph = own, span.paragraph
+                    context, context_paragraph = own, paragraph
             elif own is not None:
-                context, context_paragraph = own, span.paragraph
+                context, context_paragraph = own, paragraph
             elif has_now:
                 context = None
             elif context is not None and any(m.kind == "tonow" for m in mentions):
@@ -394,20 +414,18 @@ class _DocumentReader:
         return context.last.year if context is not None else None
 
     def _sentence(
-        self,
-        span: _Span,
-        context: Period | None,
-        year_hint: int | None,
-        stock: bool,
-    ) -> list[_Found]:
+        self, start: int, end: int, context: Period | None, year_hint: int | None, stock: bool
+    ) -> list[Observation]:
+        """The facts of a sentence with numbers, in the period context it is read in."""
+        low = self.low
+        national = low.find("cả nước", start, end) >= 0 or low.find("toàn quốc", start, end) >= 0
         found: list[_Found] = []
-        span.body = self.text[span.start : span.end]
+        span = _Span(start, end, national, self.text[start:end], context, year_hint, stock, found)
         self.before_cache.clear()  # its keys hold the sentence's start: none is met again
         starts = self.numeral_starts
-        i = bisect.bisect_left(starts, span.start)
-        j = bisect.bisect_left(starts, span.end, i)
-        numerals = [n for n in self.numerals[i:j] if n.end <= span.end]
-        args = (span, context, year_hint, stock, found)
+        i = bisect.bisect_left(starts, start)
+        j = bisect.bisect_left(starts, end, i)
+        numerals = [n for n in self.numerals[i:j] if n.end <= end]
         skip_next_fraction = False
         ordinal_until = -1
         k = 0
@@ -438,15 +456,15 @@ class _DocumentReader:
                     ordinal_until = nxt.end
                     k += 1
                     continue
-                whole = self._fact(nxt, *args, None, _left_words(self.low, nxt.start, span.start))
-                part = self._fact(n, *args, whole, words)
+                whole = self._fact(nxt, span, None, _left_words(self.low, nxt.start, span.start))
+                part = self._fact(n, span, whole, words)
                 found.extend(f for f in (part, whole) if f is not None)
                 k += 1
                 continue
-            f = self._fact(n, *args, None, words)
+            f = self._fact(n, span, None, words)
             if f is not None:
                 found.append(f)
-        return found
+        return [f.obs for f in found]
 
     def _not_a_fact(self, n: Numeral, span: _Span, words: list[str]) -> bool:
         """Years, dates, times, codes, ordinals, document numbers, captions: no fact."""
@@ -485,16 +503,10 @@ class _DocumentReader:
         return False
 
     def _fact(
-        self,
-        n: Numeral,
-        span: _Span,
-        context: Period | None,
-        year_hint: int | None,
-        stock: bool,
-        found: list[_Found],
-        whole: _Found | None,
-        words: list[str],
+        self, n: Numeral, span: _Span, whole: _Found | None, words: list[str]
     ) -> _Found | None:
+        """The fact of one number of a sentence (`whole`: the fact of the "Y" of an "X/Y"
+        written right after it), or None when the number states none."""
         text, low = self.text, self.low
         unit: Unit | None = None
         if whole is not None:
@@ -542,6 +554,7 @@ class _DocumentReader:
             after = _AFTER_RE.match(low, end, min(span.end, end + 60))
             plan_after = after is not None and after.group("plan") is not None
             compare_after = after is not None and after.group("pre") is not None and not plan_after
+        found = span.found
         prev = found[-1] if found else None
 
         measure, sign, offset = "level", 1.0, 0.0
@@ -596,8 +609,9 @@ class _DocumentReader:
         elif indicator and unit_code in _MONEY and n.scaled:
             self.last_by_indicator[indicator] = (unit_code, _scale_factor(low[n.start : n.end]))
 
+        stock = span.stock
         inferred = not stock and _is_stock(unit_code, measure, indicator, low, clause, n.start)
-        period = self._period(n, span.start, span.end, context, year_hint, stock, inferred)
+        period = self._period(n, span, inferred)
         area_code, area = self._area(n, span, clause, period)
         obs = Observation(  # positional: the fields in their CONTRACT.md order
             self.doc.doc_id,
@@ -647,13 +661,13 @@ class _DocumentReader:
         known: bool,
     ) -> str | None:
         """The catalogue code of what the number measures: the nearest fitting phrase."""
-        after_limit = min(span.end, end + 50)
-        stop = _AFTER_STOP.search(self.low, end, after_limit)
-        if stop:
-            after_limit = stop.start()
         phrases, ends = self.phrases, self.phrase_ends
         # the noun written after a count ("187 doanh nghiệp thành lập mới") names it first
         if not n.percent and not n.times:
+            after_limit = min(span.end, end + 50)
+            stop = _AFTER_STOP.search(self.low, end, after_limit)
+            if stop:
+                after_limit = stop.start()
             best_after: tuple[int, int, str] | None = None
             i = bisect.bisect_left(ends, n.end)
             while i < len(phrases) and phrases[i][1] <= after_limit + 40:
@@ -763,18 +777,11 @@ class _DocumentReader:
             )
         return period
 
-    def _period(
-        self,
-        n: Numeral,
-        span_start: int,
-        span_end: int,
-        context: Period | None,
-        year_hint: int | None,
-        stock: bool,
-        inferred: bool = False,
-    ) -> Period | None:
+    def _period(self, n: Numeral, span: _Span, inferred: bool) -> Period | None:
         """The period of a number: the nearest time words before it in its sentence, else the
         first after it, else the period the text has been speaking of."""
+        span_start, span_end, context = span.start, span.end, span.context
+        year_hint, stock = span.year_hint, span.stock
         nearest: Mention | None = None
         all_mentions = self.mentions
         first = bisect.bisect_left(self.mention_starts, n.start)
@@ -786,7 +793,7 @@ class _DocumentReader:
                 continue
             if n.start - m.end < 30 and _PERIOD_LINK.fullmatch(self.low, m.end, n.start):
                 return self._resolve(m, year_hint, stock, inferred)
-            if m.kind in ("now", "tonow") or (_is_period(m) and not m.comparison):
+            if m.kind in _NOW_KINDS or (m.kind in _PERIOD_KINDS and not m.comparison):
                 nearest = m
                 break
         if nearest is not None:
@@ -799,7 +806,7 @@ class _DocumentReader:
         while j < len(all_mentions) and all_mentions[j].start < span_end and j - first < 50:
             m = all_mentions[j]
             j += 1
-            if m.start >= n.end and _is_period(m) and not m.comparison:
+            if m.start >= n.end and m.kind in _PERIOD_KINDS and not m.comparison:
                 if self.text[m.start].isupper():
                     break  # a capitalised time word opens a sentence the splitter missed
                 return self._resolve(m, year_hint, stock, inferred)
@@ -812,10 +819,8 @@ class _DocumentReader:
         # the catalogue tells only before / after the reorganisation apart
         if period is not None:
             on: str | None = _REORGANISED if period.first >= _REORGANISED_DAY else None
-        elif self.doc.published is not None:
-            on = _REORGANISED if self.doc.published.isoformat() >= _REORGANISED else None
         else:
-            on = None
+            on = self.published_on
         if span.national and (
             _NATIONAL_RE.match(self.low, clause, n.start)
             or _NATIONAL_RE.match(self.low, span.start, n.start)
@@ -829,8 +834,7 @@ class _DocumentReader:
             name = self.text[start:end]
             province = self._province(name, on)
         if province is None and self.main is not None:
-            name = self.main.full_name or self.main.name
-            province = self._province(self.main.name, on) or self.main
+            name, province = self._main_on(self.main, on)
         area = name
         j = bisect.bisect_left(self.place_starts, n.start) - 1
         if j >= 0 and self.places[j][0] >= span.start and self.places[j][1] <= n.start:
@@ -922,6 +926,7 @@ class _PhraseCodes(dict[str, tuple[str, ...]]):
         self.cat = cat
 
     def __missing__(self, words: str) -> tuple[str, ...]:
+        """Looks the words up (and forgets everything first when too many are held)."""
         if len(self) > 50_000:
             self.clear()
         codes = self[words] = self.cat.indicator_codes(words)
@@ -944,10 +949,12 @@ def _codes_of(cat: Catalogue) -> _PhraseCodes:
 def _left_words(low: str, pos: int, floor: int, n: int = 6) -> list[str]:
     """The last words before a position (at most n, not before `floor`), nearest last."""
     start = max(floor, pos - 8 * n)
-    words = low[start:pos].split()
+    words = low[start:pos].rsplit(None, n)
+    if len(words) > n:
+        return words[1:]  # the last n, whole; the rest (maybe cut at `start`) left unsplit
     if start > floor and words and not low[start - 1].isspace():
         words = words[1:]
-    return words[-n:]
+    return words
 
 
 def _ordinal(words: list[str]) -> bool:
@@ -1032,10 +1039,6 @@ def _is_stock(
     return (unit == "percent" or unit == "person") and bool(
         _STOCK_WORDS_RE.search(low, clause, pos)
     )
-
-
-def _is_period(m: Mention) -> bool:
-    return m.kind in ("year", "years", "nmonths", "quarter", "month", "date")
 
 
 def _scale_factor(low_numeral: str) -> float:

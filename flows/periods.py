@@ -191,10 +191,13 @@ def _starts_before(low: str, pos: int, floor: int) -> list[int]:
         j = i
         while j > floor and low[j - 1] in " \t":
             j -= 1
-        k = j
-        while k > floor and low[k - 1].isalpha():
-            k -= 1
+        k = max(low.rfind(" ", floor, j), low.rfind("\t", floor, j), floor - 1) + 1
         word = low[k:j]
+        if not word.isalpha():  # empty, or glued to a sign ("(năm"): only its letters count
+            k = j
+            while k > floor and low[k - 1].isalpha():
+                k -= 1
+            word = low[k:j]
         if k == j or word not in _PREFIX_WORDS:
             break
         if word not in _MID_WORDS:
