@@ -24,8 +24,6 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 
-import httpx
-
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT_S = 90.0
 """How long a starting server may take to answer /api/health (about 5-10 s usually)."""
@@ -44,6 +42,8 @@ def free_port(host: str = HOST) -> int:
 
 def is_healthy(api_url: str, timeout_s: float = 2.0) -> bool:
     """Whether the Prefect API at `api_url` answers its health check."""
+    import httpx  # here, not at the top: `chitieu run` starts its server before this import
+
     try:
         return httpx.get(f"{api_url.rstrip('/')}/health", timeout=timeout_s).is_success
     except httpx.HTTPError:
