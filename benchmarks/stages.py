@@ -18,11 +18,10 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from flows.server import EmbeddedServer
+from flows.server import EmbeddedServer, prefect_api
 
 
 def run_direct(folder: Path, db: Path, workers: int | None = None) -> dict[str, Any]:
@@ -81,10 +80,10 @@ def run_flow(
     folder: Path, db: Path, workers: int | None = None, server: EmbeddedServer | None = None
 ) -> dict[str, Any]:
     """`chitieu_etl` as it ships (a real flow run), with `workers` extraction processes,
-    reporting to `server` (started by the caller) or the configured Prefect API."""
+    reporting where `chitieu run` would: the configured Prefect API, else `server`."""
     from flows.etl import chitieu_etl
 
-    with server.settings() if server else nullcontext():
+    with prefect_api(server):
         summary = chitieu_etl([str(folder)], str(db), workers=workers)
     return {k: summary[k] for k in ("files", "facts", "inserted", "closed", "skipped_unchanged")}
 

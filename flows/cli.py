@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 import sys
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,7 +18,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 
 from flows.documents import discover, read_documents
 from flows.observations import OBSERVATION_FIELDS, extract_observations
-from flows.server import EmbeddedServer, ServerError
+from flows.server import EmbeddedServer, ServerError, check_api, prefect_api
 from flows.settings import get_settings
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def run(
             raise _fail(f"{p}: no such file or folder")
     if quiet or as_json:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so a started server is stopped too
+    _exit_cleanly_on_signals()  # so that the server started next is stopped too
     server = None if os.environ.get("PREFECT_API_URL") else EmbeddedServer.start()
     from flows import etl  # while the server starts: imports, and what the run loads lazily
 
@@ -178,21 +178,9 @@ def _hide_tracebacks() -> None:
 
 
 def _prefect_api(server: EmbeddedServer | None) -> AbstractContextManager[object]:
-    """Where the flow run reports: the configured Prefect API (checked up front), else the
-    embedded server started at the top of the command, which is waited for here.
-
-    The server is started before Prefect is imported, while a profile or `prefect.toml`
-    may still configure an API; it is stopped at once when one does.
-    """
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
-
-    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value() or not server:
-        if server:
-            server.stop()
-        _check_prefect_api()
-        return nullcontext()
+    """`prefect_api`, its errors as one line."""
     try:
-        return server.settings()
+        return prefect_api(server)
     except ServerError as exc:
         raise _fail(str(exc)) from None
 
@@ -202,18 +190,11 @@ def _check_prefect_api() -> None:
     from prefect.settings import PREFECT_API_URL
 
     url = PREFECT_API_URL.value()
-    if not url:
-        return
-    import httpx
-
-    try:
-        httpx.get(f"{url.rstrip('/')}/health", timeout=5).raise_for_status()
-    except httpx.HTTPError as exc:
-        raise _fail(
-            f"cannot reach the Prefect API at {url} ({type(exc).__name__}); "
-            "unset PREFECT_API_URL (or `prefect config unset PREFECT_API_URL`) "
-            "to use the embedded server"
-        ) from None
+    if url:
+        try:
+            check_api(url)
+        except ServerError as exc:
+            raise _fail(str(exc)) from None
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -335,7 +316,7 @@ def serve(
         if not p.exists():
             raise _fail(f"{p}: no such file or folder")
     db_path = (db or settings.db_path).resolve()
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so a started server is stopped too
+    _exit_cleanly_on_signals()  # so that a server started here is stopped too
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
@@ -366,8 +347,15 @@ def serve(
         raise _fail(f"{exc} (log: {log})") from None
 
 
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    """SIGTERM ends `serve` like Ctrl-C does: cleanly, stopping what it started."""
+def _exit_cleanly_on_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal) end the command like Ctrl-C does: cleanly,
+    stopping the servers it started."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on_signal)
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """Exit with 128 + the signal number, through the normal exit path."""
     raise SystemExit(128 + signum)
 
 

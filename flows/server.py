@@ -14,15 +14,16 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
-from tempfile import NamedTemporaryFile
+from tempfile import mkstemp
 
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT_S = 90.0
@@ -140,22 +141,42 @@ EMBEDDED_ENV = {
     "DO_NOT_TRACK": "1",
 }
 """What Prefect sets for its own temporary server (no UI, ephemeral services), telemetry off."""
-PORT_IN_USE_EXIT = 3
-"""uvicorn's exit status when its port was taken between choosing it and binding it."""
+
+_SERVE_UNTIL_PARENT_EXITS = """\
+import os, signal, sys, threading
+
+def _watch():
+    sys.stdin.buffer.read()  # end of file: the process that started the server is gone
+    os.kill(os.getpid(), signal.SIGTERM)
+
+threading.Thread(target=_watch, daemon=True).start()
+from uvicorn.main import main
+sys.argv[0] = "uvicorn"
+main()
+"""
+"""uvicorn's command line, plus a thread that stops the server when its parent dies by any
+means (SIGKILL, a closed terminal): the parent holds the other end of the server's stdin."""
+_ERROR_LINE = re.compile(r"^[\w.]*(?:Error|Exception)\b.*$", re.MULTILINE)
 
 
 class EmbeddedServer:
     """Prefect's temporary API server (the uvicorn app Prefect itself starts when no API
-    is configured), for one process: started by `start()`, stopped by `stop()` or at exit.
+    is configured), for one process: started by `start()`, stopped by `stop()` or at exit,
+    and by itself when this process dies.
 
-    Its database is the one of the Prefect settings (PREFECT_HOME), as for Prefect's own;
-    its output goes to a temporary log, quoted in the error when it fails to start.
+    It serves on a loopback socket opened here and handed over, so no other process can
+    take its port meanwhile. Its database is the one of the Prefect settings
+    (PREFECT_HOME), as for Prefect's own; its output goes to a temporary log, removed
+    when it stops unless it failed to start.
     """
 
     def __init__(self) -> None:
-        self._log = NamedTemporaryFile(prefix="chitieu-prefect-", suffix=".log", delete=False)  # noqa: SIM115
         self.port = 0
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
+        fd, name = mkstemp(prefix="chitieu-prefect-", suffix=".log")
+        os.close(fd)
+        self.log = Path(name)
+        self._keep_log = False
 
     @property
     def api_url(self) -> str:
@@ -166,69 +187,73 @@ class EmbeddedServer:
     def start(cls) -> EmbeddedServer:
         """A server starting now in the background; `wait()` for it before use."""
         server = cls()
-        server._launch()
         atexit.register(server.stop)  # after Prefect drains its log and event queues
+        server._launch()
         return server
 
     def _launch(self) -> None:
-        """Start uvicorn with Prefect's API app on a free loopback port."""
+        """Start uvicorn with Prefect's API app on a listening loopback socket."""
         spec = importlib.util.find_spec("prefect")  # finds it without importing it
         site = Path(spec.origin).parent.parent if spec and spec.origin else Path.cwd()
-        self.port = free_port()
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--app-dir",
-                str(site),
-                "--factory",
-                "prefect.server.api.server:create_app",
-                "--host",
-                HOST,
-                "--port",
-                str(self.port),
-                "--log-level",
-                "error",
-                "--lifespan",
-                "on",
-            ],
-            env={**os.environ, **EMBEDDED_ENV},
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C reaches the CLI, which stops the server itself
-        )
+        with socket.socket() as sock, self.log.open("ab") as log:
+            sock.bind((HOST, 0))
+            sock.listen(64)
+            self.port = int(sock.getsockname()[1])
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    _SERVE_UNTIL_PARENT_EXITS,
+                    "--app-dir",
+                    str(site),
+                    "--factory",
+                    "prefect.server.api.server:create_app",
+                    "--fd",
+                    str(sock.fileno()),
+                    "--log-level",
+                    "error",
+                    "--lifespan",
+                    "on",
+                ],
+                pass_fds=(sock.fileno(),),
+                env={**os.environ, **EMBEDDED_ENV},
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches the CLI, which stops the server itself
+            )
 
     def wait(self, timeout_s: float = STARTUP_TIMEOUT_S) -> str:
-        """The API URL once the server answers `/health`; `ServerError` (with the last line
-        of its log) when it exits or does not answer in time. A port taken meanwhile by
-        another process is retried twice on new ports."""
-        started, launches = time.monotonic(), 1
+        """The API URL once the server answers `/health`; `ServerError` naming the reason
+        and the kept log when it exits or does not answer in time."""
+        if self.proc is None:
+            raise ServerError("the temporary Prefect server was not started")
+        started = time.monotonic()
         while True:
-            assert self.proc is not None, "start() the server first"
+            status = self.proc.poll()
+            if status is not None:
+                self._keep_log = True
+                raise ServerError(
+                    f"the temporary Prefect server exited with status {status}: "
+                    f"{self._reason()} (log: {self.log})"
+                )
             if is_healthy(self.api_url, timeout_s=1.0):
                 return self.api_url
-            status = self.proc.poll()
-            if status == PORT_IN_USE_EXIT and launches < 3 and self._port_taken():
-                launches += 1
-                self._launch()
-            elif status is not None:
-                raise ServerError(
-                    f"the temporary Prefect server exited with status {status}: {self._last_line()}"
-                )
-            elif time.monotonic() - started > timeout_s:
+            if time.monotonic() - started > timeout_s:
+                self._keep_log = True
                 self.stop()
                 raise ServerError(
-                    f"the temporary Prefect server did not answer within {timeout_s:.0f} s"
+                    f"the temporary Prefect server did not answer within {timeout_s:.0f} s "
+                    f"(log: {self.log})"
                 )
             time.sleep(0.05)
 
-    def _port_taken(self) -> bool:
-        """Whether something else listens on the server's port (uvicorn exits with the same
-        status when its app fails to start)."""
-        with socket.socket() as sock:
-            return sock.connect_ex((HOST, self.port)) == 0
+    def _reason(self) -> str:
+        """The last error the server logged (the end of its traceback), else its last line."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        errors = _ERROR_LINE.findall(text)
+        lines = text.strip().splitlines()
+        return (errors[-1] if errors else lines[-1] if lines else "no output").strip()
 
     def settings(self) -> AbstractContextManager[object]:
         """Prefect settings that send this process's flow runs to the server, once it answers.
@@ -254,16 +279,50 @@ class EmbeddedServer:
             }
         )
 
-    def _last_line(self) -> str:
-        """The last non-empty line the server wrote."""
-        lines = Path(self._log.name).read_text(errors="replace").strip().splitlines()
-        return lines[-1] if lines else "(no output)"
-
     def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after 5 s) and remove its log; idempotent."""
+        """Stop the server (SIGTERM, then SIGKILL after 5 s) and remove its log unless it
+        failed to start; idempotent."""
         if self.proc is not None:
             proc, self.proc = self.proc, None
-            stop_process_group(proc, timeout_s=5.0)
-        self._log.close()
-        with suppress(FileNotFoundError):
-            os.unlink(self._log.name)
+            if proc.stdin is not None:
+                proc.stdin.close()
+            if proc.poll() is None:
+                stop_process_group(proc, timeout_s=5.0)
+        if not self._keep_log:
+            self.log.unlink(missing_ok=True)
+
+
+def prefect_api(server: EmbeddedServer | None) -> AbstractContextManager[object]:
+    """Where this process's flow runs report: the Prefect API configured in the environment
+    or the Prefect profile (checked to answer), else `server`, started before Prefect was
+    imported (and so before the profile could be read), which is waited for; it is stopped
+    at once when an API is configured. `ServerError` when neither is usable."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    url = PREFECT_API_URL.value()
+    if url or server is None or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        if server is not None:
+            server.stop()
+        if url:
+            check_api(url)
+        elif not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+            raise ServerError(
+                "no Prefect API: set PREFECT_API_URL, or allow the embedded server "
+                "(PREFECT_SERVER_ALLOW_EPHEMERAL_MODE=true)"
+            )
+        return nullcontext()
+    return server.settings()
+
+
+def check_api(url: str) -> None:
+    """`ServerError` when the Prefect API at `url` does not answer its health check."""
+    import httpx
+
+    try:
+        httpx.get(f"{url.rstrip('/')}/health", timeout=5).raise_for_status()
+    except httpx.HTTPError as exc:
+        raise ServerError(
+            f"cannot reach the Prefect API at {url} ({type(exc).__name__}); "
+            "unset PREFECT_API_URL (or `prefect config unset PREFECT_API_URL`) "
+            "to use the embedded server"
+        ) from None

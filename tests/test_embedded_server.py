@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def _cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("CHITIEU_", "PREFECT_API_URL", "PREFECT_PROFILES_PATH"))
+        if not k.startswith(("CHITIEU_", "PREFECT_")) or k == "PREFECT_SERVER_ANALYTICS_ENABLED"
     }
     env.update(
         PREFECT_HOME=str(tmp_path / "prefect-home"),
@@ -82,7 +83,7 @@ def test_the_server_answers_once_started_and_is_gone_when_stopped(
     server.stop()  # a second stop (as at exit) is harmless
 
 
-def test_a_server_that_cannot_start_is_one_error_with_its_reason(
+def test_a_server_that_cannot_start_is_one_error_with_its_reason_and_its_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     not_a_folder = tmp_path / "file"
@@ -90,17 +91,50 @@ def test_a_server_that_cannot_start_is_one_error_with_its_reason(
     monkeypatch.setenv("PREFECT_HOME", str(not_a_folder / "home"))
     server = EmbeddedServer.start()
     try:
-        with pytest.raises(ServerError, match="temporary Prefect server exited with status"):
+        with pytest.raises(ServerError) as failed:
             server.wait(timeout_s=120)
     finally:
         server.stop()
+    message = str(failed.value)
+    assert message.startswith("the temporary Prefect server exited with status")
+    assert "Error" in message, "the reason is the error the server logged"
+    assert "Application startup failed" not in message
+    assert f"(log: {server.log})" in message and server.log.exists(), "its log is kept"
+    server.log.unlink()
+
+
+def test_the_server_stops_by_itself_when_its_process_is_killed(tmp_path: Path):
+    env = _cli_env(tmp_path)
+    starter = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from flows.server import EmbeddedServer\n"
+            "s = EmbeddedServer.start(); s.wait(120)\n"
+            "print(s.proc.pid, flush=True)\n"
+            "import time; time.sleep(600)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert starter.stdout is not None
+    server_pid = int(starter.stdout.readline())
+    assert _processes_with(env["CHITIEU_TEST_MARKER"]) == sorted([starter.pid, server_pid])
+    starter.kill()  # SIGKILL: no atexit, no signal handler
+    starter.wait()
+    deadline = time.monotonic() + 30
+    while _processes_with(env["CHITIEU_TEST_MARKER"]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_with(env["CHITIEU_TEST_MARKER"]) == []
 
 
 def test_a_run_without_a_configured_api_leaves_no_server_behind(tmp_path: Path):
     env = _cli_env(tmp_path)
-    out = _chitieu(env, "run", str(SEED_REPORTS), "--db", str(tmp_path / "w.duckdb"), "--json")
+    out = _chitieu(env, "run", str(SEED_REPORTS), "--db", str(tmp_path / "w.duckdb"))
     assert out.returncode == 0, out.stderr
-    assert '"inserted": 3' in out.stdout
+    assert "rows inserted    3" in out.stdout
+    assert "Beginning flow run" in out.stderr, "Prefect's run log is shown"
     assert "View at" not in out.stderr, "no UI link to a server that is gone"
     assert _processes_with(env["CHITIEU_TEST_MARKER"]) == []
     assert not list(tmp_path.glob("chitieu-prefect-*.log")), "its log is removed"
