@@ -102,8 +102,12 @@ _GLUED_UNIT = _rx(r"(?:ha|km|kg|tấn|tạ|đ|usd|vnđ|%)(?![\w])")
 _STOCK_RE = _rx(r"lũy kế|luỹ kế|còn hiệu lực|đang hoạt động")
 _STOCK_UNITS = frozenset({"commune", "institution", "household", "border_gate"})
 """Things counted as they stand at a date: communes, institutions, households, border gates."""
-_STOCK_WORDS_RE = _rx(r"(?<![\w])(?:tỷ lệ|tỉ lệ|che phủ|bao phủ|dân số)(?![\w])")
-"""A rate, a coverage or a population: a figure as it stands at a date, not a flow."""
+_STOCK_WORDS_RE = _rx(
+    r"(?:t(?<![\w].)(?:ỷ|ỉ) lệ|c(?<![\w].)he phủ|b(?<![\w].)ao phủ|d(?<![\w].)ân số)(?![\w])"
+)
+"""A rate, a coverage or a population: a figure as it stands at a date, not a flow (each
+word's first letter a literal, so that the search skips to candidates in C; the look-behind
+after it says the word starts there)."""
 _KHACH_RE = _rx(r"khách(?!\s+(?:sạn|hàng)(?![\w]))")
 _PER_DAY_BEFORE = _rx(
     r"(?<![\w])(?:mỗi|một|từng|hằng|hàng|bình quân|trung bình)\s+(?:một\s+)?ngày(?![\w])"
@@ -165,6 +169,8 @@ _PLACE_RE = _rx(
 )
 _CAPITALISED = re.compile(r"[^\W\d_]\w*")
 _HEADING_END = re.compile(r"[.!?…;:]\s*[\"”’)]*\s*$")
+_STOPS = frozenset(".!?…;:")
+"""The final stops of `_HEADING_END`: a sentence ending on one is no heading."""
 
 _PLACE_BEFORE = word_set("trên dưới")
 """Qualifiers that are also words of place ("thời gian trên có"): markers only right before
@@ -339,8 +345,10 @@ class _DocumentReader:
 
     def _heading(self, start: int, end: int) -> bool:
         """True when the sentence between two offsets is a heading: alone on its line, with
-        no final stop."""
+        no final stop (looked at first: most sentences end on one)."""
         text = self.text
+        if text[end - 1] in _STOPS:
+            return False  # what `_HEADING_END` finds first, without a regex call
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
@@ -848,7 +856,8 @@ class _DocumentReader:
         return province.code, area
 
     def _subject(self, span: _Span, n: Numeral, end: int, clause: int) -> str:
-        """The words that name what is measured: the clause before the number, else its noun."""
+        """The words that name what is measured: the clause before the number, else the noun
+        after its unit, else the words right after the number."""
         subject = self.text[clause : n.start].strip(" ,;:(-–\t\n")
         while subject:
             cut = subject.rfind(" ")
@@ -857,7 +866,9 @@ class _DocumentReader:
                 break
             subject = subject[:cut].rstrip(" ,;:(-–") if cut > 0 else ""
         if len(subject) < 3:
-            subject = noun_after(self.text, end, span.end) or noun_after(self.text, n.end, span.end)
+            subject = noun_after(self.text, end, span.end)
+            if not subject and end != n.end:  # nothing after the unit: the words it is made of
+                subject = noun_after(self.text, n.end, span.end)
         return subject[:200]
 
 

@@ -184,21 +184,21 @@ _MID_WORDS = word_set("đầu hết cuối kế đoạn kỳ của")
 
 def _starts_before(low: str, pos: int, floor: int) -> list[int]:
     """Where a time expression around `pos` may start: `pos` and up to five words before it
-    that can open one ("tính đến hết tháng", "giai đoạn", "từ đầu năm đến"), earliest first."""
+    that can open one ("tính đến hết tháng", "giai đoạn", "từ đầu năm đến"), earliest first.
+    Most anchors follow a digit or a sign: one character tells, before any word is cut."""
     starts = [pos]
     i = pos
     for _ in range(5):
         j = i
         while j > floor and low[j - 1] in " \t":
             j -= 1
-        k = max(low.rfind(" ", floor, j), low.rfind("\t", floor, j), floor - 1) + 1
+        if j == floor or not low[j - 1].isalpha():
+            break  # no word ends here (a digit, a sign): nothing below would be taken
+        k = j - 1
+        while k > floor and low[k - 1].isalpha():  # only its letters count ("(năm")
+            k -= 1
         word = low[k:j]
-        if not word.isalpha():  # empty, or glued to a sign ("(năm"): only its letters count
-            k = j
-            while k > floor and low[k - 1].isalpha():
-                k -= 1
-            word = low[k:j]
-        if k == j or word not in _PREFIX_WORDS:
+        if word not in _PREFIX_WORDS:
             break
         if word not in _MID_WORDS:
             starts.append(k)
@@ -250,17 +250,24 @@ def _int(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
 
 
+def _to(to_words: str | None) -> tuple[bool, bool]:
+    """Whether "đến" words open a time expression, and whether they say "từ đầu năm"."""
+    if not to_words:
+        return False, False
+    return True, _FROM_START in to_words
+
+
 def _mention(m: re.Match[str], low: str) -> Mention | None:
+    """The mention of one PERIOD_RE match, or None when its words name no period; the words
+    before it are looked at only for the kinds that need them."""
     start, end = m.start(), m.end()
-    before = low[max(0, start - 24) : start]
-    comparison = _compared(before)
-    qto, mto, dto = m.group("qto", "mto", "dto")
-    to_words = qto or mto or dto
-    to = bool(to_words)
-    from_start = to and _FROM_START in to_words
     kind = m.lastgroup  # the alternative that matched: each is one named group
     if kind == "time":
         return Mention(start, end, "time")
+    if kind == "tonow":
+        return Mention(start, end, "tonow")
+    before = low[max(0, start - 24) : start]
+    comparison = _compared(before)
     if kind == "years":
         y1, y2 = int(m.group("y1")), int(m.group("y2"))
         if y2 < y1 or y2 - y1 > 30:
@@ -300,6 +307,7 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             this_year=m.group("hy") == "nay",
         )
     if kind == "quarter":
+        to, from_start = _to(m.group("qto"))
         q_text = m.group("q")
         q = _ROMAN.get(q_text) or _int(q_text)
         year_text = m.group("qy") or m.group("qy2")
@@ -315,6 +323,7 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             this_year=year_text == "nay",
         )
     if kind == "month":
+        to, from_start = _to(m.group("mto"))
         year_text = m.group("my") or m.group("my2")
         return Mention(
             start,
@@ -328,6 +337,7 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             this_year=year_text == "nay",
         )
     if kind == "date":
+        to, from_start = _to(m.group("dto"))
         d = int(m.group("d"))
         mo = int(m.group("dm") or m.group("dm2"))
         y = _int(m.group("dy") or m.group("dy2"))
@@ -355,8 +365,6 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
         return Mention(start, end, "year", year=int(m.group("y")), comparison=comparison)
     if kind == "thisyear":
         return Mention(start, end, "year", this_year=True, comparison=comparison)
-    if kind == "tonow":
-        return Mention(start, end, "tonow")
     if kind == "now":
         if _VERB_BEFORE_HIEN.search(before):
             return None  # "thực hiện", "thể hiện": a verb, not "now"

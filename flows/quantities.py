@@ -68,7 +68,8 @@ _UNITS: tuple[tuple[str, str, float], ...] = (
 UNIT_RE = re.compile(
     r"\s*(?:" + "|".join(f"(?P<u{i}>{tone_form(p)})" for i, (p, _, _) in enumerate(_UNITS)) + r")"
 )
-"""A unit written right after a number (on the lower form)."""
+"""A unit written right after a number (on the lower form); group i + 1 is `_UNITS[i]` (the
+unit patterns capture nothing themselves)."""
 
 _NOT_A_NOUN = word_set(
     "và hoặc so của là đến tới trong tại với cho được để từ theo trên dưới khi thì mà nên "
@@ -91,12 +92,12 @@ class Unit:
 
 
 def unit_after(low: str, pos: int, limit: int) -> Unit | None:
-    """The unit written at `pos` of a lower-form text: a known one, else a counted noun."""
+    """The unit written at `pos` of a lower-form text: a known one (told by the number of the
+    group that matched), else a counted noun."""
     m = UNIT_RE.match(low, pos, limit)
-    if m is not None and m.lastgroup:
-        i = int(m.lastgroup[1:])
-        _, code, factor = _UNITS[i]
-        return Unit(code, factor, m.start(m.lastgroup), m.end(), True)
+    if m is not None and m.lastindex:
+        _, code, factor = _UNITS[m.lastindex - 1]
+        return Unit(code, factor, m.start(m.lastindex), m.end(), True)
     w = _WORD_RE.match(low, pos, limit)
     if w is not None and w.start() == pos and w.group(1) not in _NOT_A_NOUN:
         return Unit("count", 1.0, w.start(1), w.end(1), False)
