@@ -15,7 +15,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
 $(VENV)/.installed: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --group dev
+	$(UV) sync --frozen --group dev --compile-bytecode
 	@touch $@
 
 install: $(VENV)/.installed  ## create .venv with the locked dependencies
@@ -38,7 +38,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: $(UV)  ## benchmarks (not part of make test); results in benchmarks/RESULTS.md
-	$(UV) sync --frozen --group dev --group bench
+	$(UV) sync --frozen --group dev --group bench --compile-bytecode
 	$(VENV)/bin/python -m benchmarks.run
 
 clean:
