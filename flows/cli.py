@@ -385,4 +385,6 @@ def main() -> None:
     except Exception as exc:  # the last guard before the user's terminal
         typer.echo(f"chitieu: error: {type(exc).__name__}: {exc}".splitlines()[0], err=True)
         sys.exit(2)
+    if code == 130:  # typer's exit for Ctrl-C inside a command
+        typer.echo("chitieu: interrupted", err=True)
     sys.exit(code if isinstance(code, int) else 0)

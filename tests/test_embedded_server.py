@@ -7,6 +7,7 @@ Every test starts real servers (uvicorn with Prefect's API app) on loopback.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -153,3 +154,29 @@ def test_an_api_configured_in_a_profile_is_used_and_the_early_server_stopped(tmp
     assert unreachable in line, "the profile's API is the one the run tried"
     assert _processes_with(env["CHITIEU_TEST_MARKER"]) == []
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_ctrl_c_during_a_run_says_so_and_leaves_no_server_behind(tmp_path: Path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    seed = next(SEED_REPORTS.iterdir()).read_text(encoding="utf-8")
+    for i in range(600):  # long enough to be interrupted mid-run
+        (reports / f"r{i:03}.txt").write_text(seed.replace("2022", str(1900 + i % 120)))
+    env = _cli_env(tmp_path)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "flows", "run", str(reports), "--db", str(tmp_path / "w.duckdb")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert run.stderr is not None
+    for line in run.stderr:
+        if "Beginning flow run" in line:
+            run.send_signal(signal.SIGINT)
+            break
+    rest = run.stderr.read()
+    assert run.wait(timeout=60) == 130
+    assert rest.strip().splitlines()[-1] == "chitieu: interrupted"
+    assert "Traceback" not in rest
+    assert _processes_with(env["CHITIEU_TEST_MARKER"]) == []
