@@ -168,9 +168,10 @@ _PLACE_RE = _rx(
     r"(?P<name>[^\W\d_]\w*(?:[ -]+[^\W\d_]\w*){0,3})"
 )
 _CAPITALISED = re.compile(r"[^\W\d_]\w*")
-_HEADING_END = re.compile(r"[.!?…;:]\s*[\"”’)]*\s*$")
-_STOPS = frozenset(".!?…;:")
-"""The final stops of `_HEADING_END`: a sentence ending on one is no heading."""
+_STOP_CHARS = ".!?…;:"
+"""Final stops: a sentence ending on one (maybe before a closing quote) is no heading."""
+_STOPS = frozenset(_STOP_CHARS)
+_HEADING_END = re.compile(rf"[{re.escape(_STOP_CHARS)}]\s*[\"”’)]*\s*$")
 
 _PLACE_BEFORE = word_set("trên dưới")
 """Qualifiers that are also words of place ("thời gian trên có"): markers only right before

@@ -52,17 +52,20 @@ def is_healthy(api_url: str, timeout_s: float = 2.0) -> bool:
 
 
 def wait_healthy(
-    api_url: str, timeout_s: float = STARTUP_TIMEOUT_S, proc: subprocess.Popen | None = None
+    api_url: str,
+    timeout_s: float = STARTUP_TIMEOUT_S,
+    proc: subprocess.Popen | None = None,
+    poll_s: float = 0.25,
 ) -> float:
-    """Seconds until the API at `api_url` answered; `ServerError` if it did not in time
-    or if `proc`, the server's process, exited first."""
+    """Seconds until the API at `api_url` answered (asked every `poll_s`); `ServerError` if
+    it did not in time or if `proc`, the server's process, exited first."""
     started = time.monotonic()
     while time.monotonic() - started < timeout_s:
         if is_healthy(api_url):
             return time.monotonic() - started
         if proc is not None and proc.poll() is not None:
             raise ServerError(f"the Prefect server exited with status {proc.returncode}")
-        time.sleep(0.25)
+        time.sleep(poll_s)
     raise ServerError(f"the Prefect server at {api_url} did not answer within {timeout_s:.0f} s")
 
 
@@ -228,25 +231,22 @@ class EmbeddedServer:
         and the kept log when it exits or does not answer in time."""
         if self.proc is None:
             raise ServerError("the temporary Prefect server was not started")
-        started = time.monotonic()
-        while True:
+        try:
+            wait_healthy(self.api_url, timeout_s, self.proc, poll_s=0.05)
+        except ServerError:
+            self._keep_log = True
             status = self.proc.poll()
-            if status is not None:
-                self._keep_log = True
-                raise ServerError(
-                    f"the temporary Prefect server exited with status {status}: "
-                    f"{self._reason()} (log: {self.log})"
-                )
-            if is_healthy(self.api_url, timeout_s=1.0):
-                return self.api_url
-            if time.monotonic() - started > timeout_s:
-                self._keep_log = True
+            if status is None:
                 self.stop()
                 raise ServerError(
                     f"the temporary Prefect server did not answer within {timeout_s:.0f} s "
                     f"(log: {self.log})"
-                )
-            time.sleep(0.05)
+                ) from None
+            raise ServerError(
+                f"the temporary Prefect server exited with status {status}: "
+                f"{self._reason()} (log: {self.log})"
+            ) from None
+        return self.api_url
 
     def _reason(self) -> str:
         """The last error the server logged (the end of its traceback), else its last line."""
