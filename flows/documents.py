@@ -73,6 +73,8 @@ class Document:
     size_bytes: int = 0
     title: str | None = None
     published: date | None = None
+    published_precision: str | None = None
+    """"day" or "month" (then `published` is the month's first day); None without a date."""
     url: str | None = None
     province: str | None = None
 
@@ -245,21 +247,26 @@ _KEYS = {
 }
 
 
-def _parse_date(value: object, name: str) -> date:
-    """A published date from metadata: ISO date or datetime, or dd/mm/yyyy."""
+def _parse_date(value: object, name: str) -> tuple[date, str]:
+    """A published date from metadata and its precision ("day" or "month"): an ISO date or
+    datetime, dd/mm/yyyy, or a month alone (`2025-08`, `08/2025`) as many pages give it."""
     if isinstance(value, datetime):
-        return value.date()
+        return value.date(), "day"
     if isinstance(value, date):
-        return value
+        return value, "day"
     text = str(value).strip()
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    day = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    month = re.fullmatch(r"(\d{4})-(\d{1,2})|(\d{1,2})[/.-](\d{4})", text)
     try:
-        if m:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        if day:
+            return date(int(day.group(3)), int(day.group(2)), int(day.group(1))), "day"
+        if month:
+            year, mon = (month.group(1), month.group(2)) if month.group(1) else month.group(4, 3)
+            return date(int(year), int(mon), 1), "month"
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date(), "day"
     except ValueError:
         raise ValueError(
-            f"{name}: published date {text[:40]!r} is not a date (use YYYY-MM-DD)"
+            f"{name}: published date {text[:40]!r} is not a date (use YYYY-MM-DD or YYYY-MM)"
         ) from None
 
 
@@ -271,7 +278,7 @@ def _metadata(raw: dict[str, object], name: str) -> dict[str, object]:
         if field is None or value is None or (isinstance(value, str) and not value.strip()):
             continue
         if field == "published":
-            out[field] = _parse_date(value, name)
+            out[field], out["published_precision"] = _parse_date(value, name)
         elif isinstance(value, str | int | float):
             out[field] = str(value).strip().strip("\"'").strip()
         else:
@@ -579,6 +586,9 @@ def read_document(file: InputFile) -> Document:
         raise RejectedInput(source, "no text: the file holds only whitespace", "empty")
     _check_language(source, text)
     title = meta.get("title") or extracted.title
+    published, precision = meta.get("published"), meta.get("published_precision")
+    if published is None and extracted.published is not None:
+        published, precision = extracted.published, "day"
     return Document(
         doc_id=doc_id_of(text),
         source=source,
@@ -589,7 +599,8 @@ def read_document(file: InputFile) -> Document:
         content_hash=content_hash,
         size_bytes=before.st_size,
         title=" ".join(str(title).split()) if title else None,
-        published=meta.get("published") or extracted.published,  # type: ignore[arg-type]
+        published=published,  # type: ignore[arg-type]
+        published_precision=precision,  # type: ignore[arg-type]
         url=meta.get("url") or extracted.url,  # type: ignore[arg-type]
         province=meta.get("province"),  # type: ignore[arg-type]
     )

@@ -26,9 +26,10 @@ from flows.documents import Document, split_sentences
 from flows.folding import fast_lower, tone_form, word_set
 from flows.numbers import SCALES, Numeral, find_numerals
 from flows.periods import Mention, Period, as_stock, find_mentions, resolve
+from flows.timeframes import ChangeSlot, assign_comparisons, base_of, find_comparisons, month_of
 from flows.quantities import Unit, noun_after, unit_after
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 """Bumped whenever the extractor may read a text differently; recorded with every load."""
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class Observation:
     value_high: float
     unit: str
     period: str | None
+    base_period: str | None
     area_code: str | None
     area: str
     approx: bool
@@ -183,7 +185,8 @@ _UNIT_INDICATORS = {
     "project": "investment.projects",
     "institution": "education.vocational_institutions",
 }
-_PCT_MEASURES = frozenset({"change_pct", "plan_pct", "share_pct"})
+_PCT_MEASURES = frozenset({"change_pct", "change_pp", "plan_pct", "share_pct"})
+_CHANGE_MEASURES = frozenset({"change_pct", "change_abs", "change_pp"})
 _MONEY = frozenset({"VND", "USD", "VND/person", "USD/person"})
 _VEHICLES = frozenset({"vehicle", "vehicle/day"})
 _REORGANISED = "2025-07-01"
@@ -219,6 +222,7 @@ class _Found:
     sign: float
     percent: bool
     indicator: str | None
+    period: Period | None
 
 
 def extract_observations(doc: Document) -> list[Observation]:
@@ -258,6 +262,8 @@ class _DocumentReader:
         ]
         self.places = [p for p in places if p[1] > p[0]]
         self.place_starts = [p[0] for p in self.places]
+        self.comparisons = find_comparisons(low)
+        self.comparison_starts = [c.start for c in self.comparisons]
         self.stocks = [(m.start(), m.end()) for m in _STOCK_RE.finditer(low)]
         self.stock_starts = [s[0] for s in self.stocks]
         self.urls = (
@@ -473,7 +479,31 @@ class _DocumentReader:
             f = self._fact(n, span, None, words)
             if f is not None:
                 found.append(f)
+        self._bases(span)
         return [f.obs for f in found]
+
+    def _bases(self, span: _Span) -> None:
+        """The base period of each change of a sentence, from the comparisons that close or
+        introduce it; a change compared with the previous month is that month's figure."""
+        changes = [f for f in span.found if f.measure in _CHANGE_MEASURES]
+        if not changes:
+            return
+        starts = self.comparison_starts
+        i = bisect.bisect_left(starts, span.start)
+        comparisons = self.comparisons[i : bisect.bisect_left(starts, span.end, i)]
+        if not comparisons:
+            return
+        slots = [ChangeSlot(f.obs.start, f.obs.end) for f in changes]
+        assign_comparisons(slots, comparisons, self.low)
+        sentence_low = self.low[span.start : span.end]
+        for f, slot in zip(changes, slots, strict=True):
+            if slot.comparison is None:
+                continue
+            period = f.period
+            if period is not None and slot.comparison.kind == "prevmonth":
+                period = month_of(period)
+                f.obs.period = period.label
+            f.obs.base_period = base_of(slot.comparison, period, sentence_low)
 
     def _not_a_fact(self, n: Numeral, span: _Span, words: list[str]) -> bool:
         """Years, dates, times, codes, ordinals, document numbers, captions: no fact."""
@@ -578,7 +608,11 @@ class _DocumentReader:
             else:
                 return None
         elif n.percent:
-            if sign_char == "+" or cue in ("tăng", "tăng thêm", "tăng trưởng"):
+            if "điểm" in low[n.start : n.end]:  # "giảm 1,2 điểm phần trăm": a change in points
+                measure = "change_pp"
+                if sign_char in ("-", "−") or cue in ("giảm", "giảm đi"):
+                    sign = -1.0
+            elif sign_char == "+" or cue in ("tăng", "tăng thêm", "tăng trưởng"):
                 measure = "plan_pct" if plan_after else "change_pct"
                 offset = 100.0 if plan_after else 0.0
             elif sign_char in ("-", "−") or cue in ("giảm", "giảm đi"):
@@ -633,6 +667,7 @@ class _DocumentReader:
             high_v,
             unit_code,
             period.label if period else None,
+            None,
             area_code,
             area,
             qualifier is not None,
@@ -641,7 +676,7 @@ class _DocumentReader:
             n.start,
             end,
         )
-        return _Found(obs, measure, sign, n.percent or n.times, indicator)
+        return _Found(obs, measure, sign, n.percent or n.times, indicator, period)
 
     # ---- dimensions -----------------------------------------------------------------------
 

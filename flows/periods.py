@@ -134,7 +134,7 @@ class Mention:
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
     leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     return date(year, month, _DAYS[month - 1] + leap)
 
@@ -142,7 +142,7 @@ def _month_end(year: int, month: int) -> date:
 def interval(first: date, last: date) -> Period:
     """The period of a span of days, named the shortest CONTRACT.md way."""
     y = first.year
-    if first.day == 1 and last.year == y and last == _month_end(y, last.month):
+    if first.day == 1 and last.year == y and last == month_end(y, last.month):
         if first.month == 1 and last.month == 12:
             return Period(str(y), first, last)
         if first.month == last.month:
@@ -386,16 +386,16 @@ def resolve(mention: Mention, year: int | None, stock: bool = False) -> Period |
             n = mention.months
             if mention.from_end:
                 return interval(date(y, 13 - n, 1), date(y, 12, 31))
-            return interval(date(y, 1, 1), _month_end(y, n))
+            return interval(date(y, 1, 1), month_end(y, n))
         if mention.kind == "quarter" and mention.quarter:
             q = mention.quarter
-            last = _month_end(y, q * 3)
+            last = month_end(y, q * 3)
             if mention.to and stock:
                 return interval(date(y, q * 3, 1), last)
             first = date(y, 1, 1) if mention.to else date(y, q * 3 - 2, 1)
             return interval(first, last)
         if mention.kind == "month" and mention.month:
-            last = _month_end(y, mention.month)
+            last = month_end(y, mention.month)
             if mention.to and not stock:
                 return interval(date(y, 1, 1), last)
             return interval(date(y, mention.month, 1), last)
@@ -403,7 +403,7 @@ def resolve(mention: Mention, year: int | None, stock: bool = False) -> Period |
             day = date(y, mention.month, mention.day)
             if mention.to and not stock:
                 return interval(date(y, 1, 1), day)
-            if mention.to and day == _month_end(y, mention.month):
+            if mention.to and day == month_end(y, mention.month):
                 return interval(date(y, mention.month, 1), day)  # "đến 31/10": at October's end
             return Period(day.isoformat(), day, day)
     except ValueError:
@@ -416,4 +416,4 @@ def as_stock(period: Period) -> Period:
     if period.first == period.last:
         return period
     last = period.last
-    return interval(date(last.year, last.month, 1), _month_end(last.year, last.month))
+    return interval(date(last.year, last.month, 1), month_end(last.year, last.month))

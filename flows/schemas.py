@@ -18,7 +18,8 @@ import polars as pl
 from flows.frames import REJECT_SCHEMA, record_json
 from flows.settings import get_settings
 
-MEASURES = ("level", "change_pct", "change_abs", "plan_pct", "share_pct")
+MEASURES = ("level", "change_pct", "change_abs", "change_pp", "plan_pct", "share_pct")
+CHANGE_MEASURES = ("change_pct", "change_abs", "change_pp")
 PERIOD_PATTERN = (
     r"^\d{4}(-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
     r"|^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
@@ -45,6 +46,7 @@ class DocumentModel(pa.DataFrameModel):
     source: str = pa.Field(str_length={"min_value": 1})
     title: str = pa.Field(nullable=True)
     published: pl.Date = pa.Field(nullable=True)
+    published_precision: str = pa.Field(nullable=True, isin=["day", "month"])
     url: str = pa.Field(nullable=True)
     province: str = pa.Field(nullable=True)
     format: str = pa.Field(str_length={"min_value": 1})
@@ -72,6 +74,7 @@ class ObservationModel(pa.DataFrameModel):
     value_high: float
     unit: str
     period: str = pa.Field(nullable=True)
+    base_period: str = pa.Field(nullable=True)
     area_code: str = pa.Field(nullable=True, str_matches=AREA_CODE_PATTERN)
     area: str
     approx: bool
@@ -88,12 +91,18 @@ class ObservationModel(pa.DataFrameModel):
         """The unit is one of the catalogue's unit codes."""
         return data.lazyframe.select(pl.col(data.key).is_in(list(unit_codes())))
 
-    @pa.check("period", name="period_format")
+    @pa.check("period", "base_period", name="period_format")
     def period_format(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """A period as CONTRACT.md writes it: `2023`, `2023-Q3`, `2023-H1`, `2023-11`,
         `2023-11-30`, or an interval `2023-01-01/2023-09-30`."""
         col = pl.col(data.key)
         return data.lazyframe.select(col.is_null() | col.str.contains(PERIOD_PATTERN))
+
+    @pa.dataframe_check(name="base_only_for_changes")
+    def base_only_for_changes(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Only a change compares with a base period."""
+        change = pl.col("measure").is_in(list(CHANGE_MEASURES))
+        return data.lazyframe.select(pl.col("base_period").is_null() | change)
 
     @pa.dataframe_check(name="finite_values")
     def finite_values(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -119,8 +128,8 @@ class ObservationModel(pa.DataFrameModel):
 
     @pa.dataframe_check(name="percent_measure_in_percent")
     def percent_measure_in_percent(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """change_pct, plan_pct and share_pct are percentages."""
-        pct = pl.col("measure").is_in(["change_pct", "plan_pct", "share_pct"])
+        """change_pct, change_pp, plan_pct and share_pct are percentages."""
+        pct = pl.col("measure").is_in(["change_pct", "change_pp", "plan_pct", "share_pct"])
         return data.lazyframe.select(~pct | (pl.col("unit") == "percent"))
 
     @pa.dataframe_check(name="share_in_range")

@@ -32,6 +32,7 @@ def test_an_observation_becomes_one_row_with_every_field():
         value_high=1250.0,
         unit="enterprise",
         period="2023",
+        base_period=None,
         area_code=None,
         area="tỉnh",
         approx=False,

@@ -461,9 +461,9 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         [],
     ),
     (
-        "percentage points are written as percent",
+        "percentage points are a change in points",
         "Năm 2023, tỷ lệ hộ nghèo của tỉnh Cao Bằng giảm 2,5 điểm phần trăm so với năm 2022.",
-        [{"value": -2.5, "unit": "percent", "measure": "change_pct"}],
+        [{"value": -2.5, "unit": "percent", "measure": "change_pp", "base_period": "2022"}],
     ),
     (
         "money per person without '/người'",

@@ -28,6 +28,7 @@ def fact(**changes: object) -> Observation:
         value_high=1.234e12,
         unit="VND",
         period="2023",
+        base_period=None,
         area_code="20",
         area="tỉnh Lạng Sơn",
         approx=False,

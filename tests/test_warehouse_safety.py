@@ -304,11 +304,13 @@ def test_file_made_by_migration_001_alone_is_migrated_in_place(db: Path) -> None
             [observations.height],
         )
         con.execute(
-            "INSERT INTO documents BY NAME SELECT * EXCLUDE (row_hash), 1 AS load_id "
+            "INSERT INTO documents BY NAME SELECT * EXCLUDE (row_hash, published_precision), "
+            "1 AS load_id "
             "FROM staged_documents"
         )
         con.execute(
-            "INSERT INTO observations BY NAME SELECT *, TIMESTAMPTZ '2024-01-02 03:04:05+00' "
+            "INSERT INTO observations BY NAME SELECT * EXCLUDE (base_period), "
+            "TIMESTAMPTZ '2024-01-02 03:04:05+00' "
             "AS valid_from, 1 AS load_id FROM staged_observations"
         )
     finally:
@@ -317,7 +319,7 @@ def test_file_made_by_migration_001_alone_is_migrated_in_place(db: Path) -> None
 
     result = run_load(db, corpus())
     assert (result.load_id, result.inserted, result.closed, result.unchanged) == (2, 0, 0, N_FACTS)
-    assert query(db, "SELECT version FROM schema_migrations ORDER BY 1")[1] == [(1,), (2,)]
+    assert query(db, "SELECT version FROM schema_migrations ORDER BY 1")[1] == [(1,), (2,), (3,)]
     assert query(db, "SELECT load_id, loaded_at IS NOT NULL, closed FROM loads ORDER BY 1")[1] == [
         (1, True, 0),
         (2, True, 0),

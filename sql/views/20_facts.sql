@@ -31,7 +31,7 @@ SELECT
     f.indicator, i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en,
     f.subject, f.measure, f.value, f.value_low, f.value_high,
     f.unit, u.name_vi AS unit_name_vi,
-    f.period, f.period_start, f.period_end,
+    f.period, f.period_start, f.period_end, f.base_period,
     f.area_code, f.area_vintage, p.name AS province_name,
     coalesce(m.new_code, CASE WHEN f.area_vintage = (SELECT max(vintage) FROM provinces)
                               THEN f.area_code END) AS province_code_2025,

@@ -1,10 +1,10 @@
 -- Reports that disagree: two current facts of different sources with the same
--- (indicator, measure, unit, area_code, period) and different values (or bounds).
+-- (indicator, measure, unit, area_code, period, base_period) and different values (or bounds).
 -- same_area tells whether both name the same place; figures for a district or border gate
 -- keep the province's area_code, so a conflict with same_area = false may be no conflict.
 CREATE OR REPLACE VIEW indicator_conflicts AS
 SELECT
-    a.indicator, a.measure, a.unit, a.area_code, a.period, a.province_name,
+    a.indicator, a.measure, a.unit, a.area_code, a.period, a.base_period, a.province_name,
     a.source AS source_a, a.doc_id AS doc_id_a, a.area AS area_a,
     a.value AS value_a, a.value_low AS value_low_a, a.value_high AS value_high_a,
     a.approx AS approx_a, a.text AS text_a,
@@ -19,5 +19,6 @@ FROM facts AS a
 JOIN facts AS b
     ON a.indicator = b.indicator AND a.measure = b.measure AND a.unit = b.unit
    AND a.area_code = b.area_code AND a.period = b.period
+   AND a.base_period IS NOT DISTINCT FROM b.base_period
    AND a.source < b.source
 WHERE a.value_low <> b.value_low OR a.value_high <> b.value_high;
