@@ -26,8 +26,8 @@ from flows.documents import Document, split_sentences
 from flows.folding import fast_lower, tone_form, word_set
 from flows.numbers import SCALES, Numeral, find_numerals
 from flows.periods import Mention, Period, as_stock, find_mentions, resolve
-from flows.timeframes import ChangeSlot, assign_comparisons, base_of, find_comparisons, month_of
 from flows.quantities import Unit, noun_after, unit_after
+from flows.timeframes import ChangeSlot, assign_comparisons, base_of, find_comparisons, month_of
 
 EXTRACTOR_VERSION = "0.3.0"
 """Bumped whenever the extractor may read a text differently; recorded with every load."""

@@ -91,7 +91,8 @@ def _comparison(m: re.Match[str]) -> Comparison:
         return Comparison(start, end, kind, year=_int(m.group("my")), month=int(m.group("m")))
     if kind == "quarter":
         q = m.group("q")
-        return Comparison(start, end, kind, year=_int(m.group("qy")), quarter=_ROMAN.get(q) or int(q))
+        quarter = _ROMAN.get(q) or int(q)
+        return Comparison(start, end, kind, year=_int(m.group("qy")), quarter=quarter)
     if kind == "year":
         return Comparison(start, end, kind, year=int(m.group("y")))
     if kind == "other":
@@ -239,4 +240,3 @@ def assign_comparisons(
 
 
 _CLAUSE_BREAK = re.compile(r"[;.:]|,\s*(?:trong đó|tuy nhiên)")
-
