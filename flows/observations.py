@@ -27,7 +27,19 @@ from flows.folding import fast_lower, tone_form, word_set
 from flows.numbers import SCALES, Numeral, find_numerals
 from flows.periods import Mention, Period, as_stock, find_mentions, resolve
 from flows.quantities import Unit, noun_after, unit_after
-from flows.timeframes import ChangeSlot, assign_comparisons, base_of, find_comparisons, month_of
+from flows.timeframes import (
+    RECURRING_RE,
+    ChangeSlot,
+    Comparison,
+    against_plan,
+    assign_comparisons,
+    base_of,
+    find_comparisons,
+    month_of,
+    opens_clause,
+    publication_month,
+    publication_year,
+)
 
 EXTRACTOR_VERSION = "0.3.0"
 """Bumped whenever the extractor may read a text differently; recorded with every load."""
@@ -186,6 +198,14 @@ _UNIT_INDICATORS = {
     "institution": "education.vocational_institutions",
 }
 _PCT_MEASURES = frozenset({"change_pct", "change_pp", "plan_pct", "share_pct"})
+_OF_WHICH = tone_form("trong đó")
+_FLOWS = ("trade.", "retail.", "budget.", "tourism.", "industry.", "investment.total")
+"""Indicators that are flows over time: summed to a date ("lũy kế đến tháng 10") they stay
+flows from the year's start, not stocks at the date."""
+_TARGET_RE = _rx(
+    r"(?<![\w])(?:phấn đấu|mục tiêu đến|đặt mục tiêu|tầm nhìn|định hướng đến|dự báo)(?![\w])"
+)
+_DEBT_RE = _rx(r"(?<![\w])(?:dư nợ|số dư|tồn kho)(?![\w])")
 _CHANGE_MEASURES = frozenset({"change_pct", "change_abs", "change_pp"})
 _MONEY = frozenset({"VND", "USD", "VND/person", "USD/person"})
 _VEHICLES = frozenset({"vehicle", "vehicle/day"})
@@ -210,6 +230,9 @@ class _Span:
     context: Period | None
     year_hint: int | None
     stock: bool
+    target: bool
+    """A sentence of targets or plans ("phấn đấu", "mục tiêu"): provinces as they stood when
+    the target was set."""
     found: list[_Found]
 
 
@@ -262,6 +285,10 @@ class _DocumentReader:
         ]
         self.places = [p for p in places if p[1] > p[0]]
         self.place_starts = [p[0] for p in self.places]
+        self.now = publication_month(doc.published)
+        self.last_period: Period | None = None
+        self.undated_bases: dict[int, tuple[Comparison, str]] = {}
+        self.recurring_starts = [m.start() for m in RECURRING_RE.finditer(low)]
         self.comparisons = find_comparisons(low)
         self.comparison_starts = [c.start for c in self.comparisons]
         self.stocks = [(m.start(), m.end()) for m in _STOCK_RE.finditer(low)]
@@ -365,10 +392,18 @@ class _DocumentReader:
     # ---- reading --------------------------------------------------------------------------
 
     def read(self) -> list[Observation]:
-        """The facts of the document, sentence by sentence, carrying the period context."""
+        """The facts of the document, sentence by sentence, carrying the time frame: a time
+        expression that opens a clause frames what follows, the publication month stands
+        for "now", and a headline figure the body repeats takes the body's period."""
         out: list[Observation] = []
         context: Period | None = None
         context_paragraph = -1
+        main: Period | None = None  # the first frame the report sets
+        unframed: list[tuple[Observation, int]] = []  # figures before the report names a frame
+        headings: list[Observation] = []
+        last_period: Period | None = None  # the period of the last figure read
+        target_frame: Period | None = None  # the horizon of the last plan or target
+        low, now = self.low, self.now
         numeral_starts, numerals = self.numeral_starts, self.numerals
         for start, end, paragraph in self._sentences():
             mentions = self._mentions_in(start, end)
@@ -376,30 +411,128 @@ class _DocumentReader:
             has_now = bool(mentions) and any(m.kind == "now" for m in mentions)
             i = bisect.bisect_left(numeral_starts, start)
             has_numbers = i < len(numerals) and numerals[i].start < end
+            heading = self._heading(start, end)
+            target = _TARGET_RE.search(low, start, end) is not None
             if not explicit and not has_numbers:
-                if has_now or self._heading(start, end):
-                    context = None
+                if has_now or heading:
+                    context = now if has_now else None
                 continue
             year_hint = self._year_hint(
                 explicit, context if context_paragraph == paragraph else None, context
             )
-            stock = self._stock_in(start, end)
-            own = self._resolve(explicit[0], year_hint, stock) if explicit else None
+            stock = self._stock_in(start, end) or (
+                has_numbers and self._counted_at(explicit, numerals[i].start)
+            )
+            lead = _lead(explicit)
+            own = self._resolve(lead, year_hint, stock) if lead is not None else None
             if has_numbers:
-                out.extend(self._sentence(start, end, context, year_hint, stock))
-            if self._heading(start, end):
+                frame = context
+                if last_period is not None and low.startswith(_OF_WHICH, start):
+                    frame = last_period  # "Trong đó, ...": the parts of the figure just given
+                if target and target_frame is not None:
+                    frame = target_frame  # targets share the plan horizon set before them
+                facts = self._sentence(start, end, frame, year_hint, stock, target)
+                out.extend(facts)
+                if heading:
+                    headings.extend(facts)
+                elif main is None and not explicit:
+                    unframed.extend((obs, start) for obs in facts)
+                if facts and not target:
+                    last_period = self.last_period
+            if target:
+                target_frame = own or target_frame
+                continue  # a plan horizon dates only its targets, not what the text says next
+            if heading:
                 if own is None:
                     context = None
                 elif context is None:
                     context, context_paragraph = own, paragraph
-            elif own is not None:
-                context, context_paragraph = own, paragraph
+            elif own is not None and lead is not None:
+                if context is None or opens_clause(low, start, lead.start):
+                    context, context_paragraph = own, paragraph
             elif has_now:
-                context = None
+                context, context_paragraph = now, paragraph
             elif context is not None and any(m.kind == "tonow" for m in mentions):
                 # "Lũy kế đến nay ...": what follows speaks of the same count, as it stands now
-                context = as_stock(context)
+                context = now or context
+            if main is None and context is not None:
+                main = context
+        self._date_headings(headings, out, main)
+        self._date_unframed(unframed, main)
         return out
+
+    def _date_unframed(self, unframed: list[tuple[Observation, int]], main: Period | None) -> None:
+        """Figures read before the report names any time frame: the frame when it is the only
+        one the report names (an excerpt that starts mid-article); else, for results against
+        the year's plan, the year of publication."""
+        single = main is not None and self._frames_named() == 1
+        plan_year = publication_year(self.doc.published)
+        for obs, sentence_start in unframed:
+            if obs.period is not None or self._recurring_at(obs.start, sentence_start):
+                continue
+            if single and main is not None:
+                obs.period = main.label
+                undated = self.undated_bases.get(id(obs))
+                if undated is not None:
+                    obs.base_period = base_of(undated[0], main, undated[1])
+            elif plan_year is not None and against_plan(self.low, obs.start - 200, obs.end + 80):
+                obs.period = plan_year.label
+
+    def _frames_named(self) -> int:
+        """How many different periods the report's time words name (comparisons aside)."""
+        labels = set()
+        for m in self.mentions:
+            if m.kind in _PERIOD_KINDS and not m.comparison:
+                period = self._resolve(m, m.year or self.doc_year, False)
+                if period is not None:
+                    labels.add(period.label)
+        return len(labels)
+
+    def _date_headings(
+        self, headings: list[Observation], facts: list[Observation], main: Period | None
+    ) -> None:
+        """A headline figure the body repeats takes the body's period and base; one with no
+        time word and no repeat takes the report's main frame."""
+        if not headings:
+            return
+        heading_ids = {id(h) for h in headings}
+        body = [f for f in facts if id(f) not in heading_ids]
+        for h in headings:
+            repeat = next(
+                (
+                    f
+                    for f in body
+                    if f.unit == h.unit
+                    and f.value_low == h.value_low
+                    and f.value_high == h.value_high
+                    and f.measure == h.measure
+                ),
+                None,
+            )
+            if repeat is not None:
+                h.period, h.base_period = repeat.period, repeat.base_period
+            elif h.period is None and main is not None and h.start < 300:
+                h.period = main.label
+
+    def _counted_at(self, explicit: list[Mention], first_number: int) -> bool:
+        """True when a sentence counts what stands at a date: "tính đến ngày 31/10, toàn
+        tỉnh có 225.823 người tham gia" (a stock), not what was done up to it."""
+        low = self.low
+        for m in explicit:
+            if m.to and m.end <= first_number:
+                j = low.find(" có ", m.end, first_number + 1)
+                if j >= 0:
+                    return True
+        return False
+
+    def _recurring_at(self, pos: int, sentence_start: int) -> bool:
+        """True when words of a figure said of every year stand before `pos` in its sentence."""
+        i = bisect.bisect_right(self.recurring_starts, pos) - 1
+        return (
+            i >= 0
+            and sentence_start <= self.recurring_starts[i]
+            and pos - self.recurring_starts[i] < 120
+        )
 
     def _stock_in(self, start: int, end: int) -> bool:
         """True when words of a stock ("lũy kế", "đang hoạt động") stand between two offsets."""
@@ -429,13 +562,21 @@ class _DocumentReader:
         return context.last.year if context is not None else None
 
     def _sentence(
-        self, start: int, end: int, context: Period | None, year_hint: int | None, stock: bool
+        self,
+        start: int,
+        end: int,
+        context: Period | None,
+        year_hint: int | None,
+        stock: bool,
+        target: bool = False,
     ) -> list[Observation]:
         """The facts of a sentence with numbers, in the period context it is read in."""
         low = self.low
         national = low.find("cả nước", start, end) >= 0 or low.find("toàn quốc", start, end) >= 0
         found: list[_Found] = []
-        span = _Span(start, end, national, self.text[start:end], context, year_hint, stock, found)
+        span = _Span(
+            start, end, national, self.text[start:end], context, year_hint, stock, target, found
+        )
         self.before_cache.clear()  # its keys hold the sentence's start: none is met again
         starts = self.numeral_starts
         i = bisect.bisect_left(starts, start)
@@ -480,6 +621,7 @@ class _DocumentReader:
             if f is not None:
                 found.append(f)
         self._bases(span)
+        self.last_period = found[-1].period if found else None
         return [f.obs for f in found]
 
     def _bases(self, span: _Span) -> None:
@@ -496,14 +638,21 @@ class _DocumentReader:
         slots = [ChangeSlot(f.obs.start, f.obs.end) for f in changes]
         assign_comparisons(slots, comparisons, self.low)
         sentence_low = self.low[span.start : span.end]
+        monthly: set[Period] = set()
         for f, slot in zip(changes, slots, strict=True):
             if slot.comparison is None:
                 continue
             period = f.period
-            if period is not None and slot.comparison.kind == "prevmonth":
+            if period is not None and slot.comparison.kind in ("prevmonth", "month"):
+                monthly.add(period)  # compared with a month: the figures are a month's
                 period = month_of(period)
-                f.obs.period = period.label
             f.obs.base_period = base_of(slot.comparison, period, sentence_low)
+            if period is None:  # dated later, from the report's frame
+                self.undated_bases[id(f.obs)] = (slot.comparison, sentence_low)
+        for f in span.found:
+            if f.period in monthly and f.period is not None:
+                f.period = month_of(f.period)
+                f.obs.period = f.period.label
 
     def _not_a_fact(self, n: Numeral, span: _Span, words: list[str]) -> bool:
         """Years, dates, times, codes, ordinals, document numbers, captions: no fact."""
@@ -652,9 +801,13 @@ class _DocumentReader:
         elif indicator and unit_code in _MONEY and n.scaled:
             self.last_by_indicator[indicator] = (unit_code, _scale_factor(low[n.start : n.end]))
 
-        stock = span.stock
+        # "lũy kế" counts a stock, but a flow of the year summed to a date stays a flow
+        stock = span.stock and not (indicator is not None and indicator.startswith(_FLOWS))
         inferred = not stock and _is_stock(unit_code, measure, indicator, low, clause, n.start)
-        period = self._period(n, span, inferred)
+        recurring = self._recurring_at(n.start, span.start)
+        period = None if recurring else self._period(n, span, inferred, stock)
+        if period is not None and unit_code in _MONEY and _DEBT_RE.search(low, clause, n.start):
+            period = as_stock(period)  # "8 tháng 2025, dư nợ ... đạt": at the 8th month's end
         area_code, area = self._area(n, span, clause, period)
         obs = Observation(  # positional: the fields in their CONTRACT.md order
             self.doc.doc_id,
@@ -821,11 +974,11 @@ class _DocumentReader:
             )
         return period
 
-    def _period(self, n: Numeral, span: _Span, inferred: bool) -> Period | None:
+    def _period(self, n: Numeral, span: _Span, inferred: bool, stock: bool) -> Period | None:
         """The period of a number: the nearest time words before it in its sentence, else the
         first after it, else the period the text has been speaking of."""
         span_start, span_end, context = span.start, span.end, span.context
-        year_hint, stock = span.year_hint, span.stock
+        year_hint = span.year_hint
         nearest: Mention | None = None
         all_mentions = self.mentions
         first = bisect.bisect_left(self.mention_starts, n.start)
@@ -842,9 +995,9 @@ class _DocumentReader:
                 break
         if nearest is not None:
             if nearest.kind == "now":
-                return None
+                return self.now
             if nearest.kind == "tonow":
-                return as_stock(context) if context is not None else None
+                return self.now or context
             return self._resolve(nearest, year_hint, stock, inferred)
         j = first
         while j < len(all_mentions) and all_mentions[j].start < span_end and j - first < 50:
@@ -861,8 +1014,9 @@ class _DocumentReader:
     ) -> tuple[str | None, str]:
         """The province code (as it stood in the period) and the most specific place named."""
         # the catalogue tells only before / after the reorganisation apart
-        if period is not None:
-            on: str | None = _REORGANISED if period.first >= _REORGANISED_DAY else None
+        # the code in force at the end of the period; a target's as it stood when it was set
+        if period is not None and not span.target:
+            on: str | None = _REORGANISED if period.last >= _REORGANISED_DAY else None
         else:
             on = self.published_on
         if span.national and (
@@ -909,6 +1063,17 @@ class _DocumentReader:
 
 
 _TRIM = _QUAL_WORDS | _CUE_WORDS | _FILLERS | word_set("xấp xỉ tính dự kiến báo chưa tới đến đầy")
+
+
+def _lead(explicit: list[Mention]) -> Mention | None:
+    """The time expression that frames a sentence: its first, unless that is the day of an
+    event ("Ngày 26/10, Sở ... cho biết, trong tháng 10 ...") and a longer period follows."""
+    if not explicit:
+        return None
+    first = explicit[0]
+    if first.kind == "date" and not first.to:
+        return next((m for m in explicit[1:] if m.kind != "date" and m.within), first)
+    return first
 
 
 def _values(
@@ -1083,6 +1248,8 @@ def _is_stock(
         return False
     if unit in _STOCK_UNITS or indicator == "population.total":
         return True
+    if unit in _MONEY and _DEBT_RE.search(low, clause, pos):
+        return True  # credit outstanding, balances: a stock at a date
     return (unit == "percent" or unit == "person") and bool(
         _STOCK_WORDS_RE.search(low, clause, pos)
     )

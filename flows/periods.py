@@ -95,6 +95,8 @@ def _compared(before: str) -> bool:
     return False
 
 
+_WITHIN_ENDS = tuple(tone_form(w) for w in ("trong ", "tính chung ", "trong cả "))
+_SEASON_BEFORE = re.compile(tone_form(r"(?<![\w])vụ\s+[^\W\d]+(?:\s+[^\W\d]+)?\s+$"))
 _VERB_BEFORE_HIEN = re.compile(tone_form(r"(?:thực|thể|phát|xuất|biểu|hiển|tái)\s*$"))
 _DOCUMENT_BEFORE = re.compile(r"[0-9]+/[^\W\d_][\w\-]*\s+(?:ngày\s+)?$")
 _DAYLINE_BEFORE = re.compile(tone_form(r"(?:sáng|chiều|tối|trưa|đêm|hôm)(?:\s+(?:nay|qua))?\s+$"))
@@ -129,6 +131,8 @@ class Mention:
     """"từ đầu năm đến ...": the words themselves say the figure runs from the year's start."""
     comparison: bool = False
     this_year: bool = False
+    within: bool = False
+    """"trong tháng 10", "tính chung 9 tháng": the words say the figures fall within it."""
 
 
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -225,6 +229,7 @@ def find_mentions(low: str) -> list[Mention]:
             mention = _mention(m, low)
             if mention is None:
                 continue
+            mention.within = low[max(0, start - 12) : start].endswith(_WITHIN_ENDS)
             if mention.kind == "time":
                 times.append(m.start())
             out.append(mention)
@@ -272,6 +277,9 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
         y1, y2 = int(m.group("y1")), int(m.group("y2"))
         if y2 < y1 or y2 - y1 > 30:
             return None
+        if y2 == y1 + 1 and _SEASON_BEFORE.search(before):
+            # "vụ Đông Xuân 2018 - 2019": a crop season, of the year it is harvested in
+            return Mention(start, end, "year", year=y2, comparison=comparison)
         return Mention(start, end, "years", year=y1, end_year=y2, comparison=comparison)
     if kind == "nmonths":
         n_text = m.group("n")

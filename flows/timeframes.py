@@ -28,9 +28,9 @@ COMPARISON_RE = re.compile(
     tone_form(
         r"(?<![\w])so(?:\s+sánh)?(?:\s+với)?\s+(?:"
         r"(?P<prevdays>cùng kỳ tháng trước)"
+        r"|(?P<prevmonth>(?:cùng thời điểm\s+)?tháng trước)"
         rf"|(?P<sameperiod>(?:tháng\s+|quý\s+)?(?:cùng kỳ|cùng thời điểm|cùng thời gian)"
         rf"(?:\s+(?:năm\s+)?(?P<sy>{_YEAR}|trước|ngoái))?(?![\w]))"
-        r"|(?P<prevmonth>(?:cùng thời điểm\s+)?tháng trước)"
         r"|(?P<prevquarter>quý trước)"
         r"|(?P<prevyear>(?:cùng kỳ\s+)?năm (?:trước|ngoái))"
         rf"|(?P<yearstart>đầu năm(?:\s+(?P<ysy>{_YEAR}))?)"
@@ -240,3 +240,94 @@ def assign_comparisons(
 
 
 _CLAUSE_BREAK = re.compile(r"[;.:]|,\s*(?:trong đó|tuy nhiên)")
+
+
+# ---- the report's "now" and its frames -------------------------------------------------------
+
+
+def publication_month(published: date | None) -> Period | None:
+    """The month of publication: what "hiện nay", "hiện có" and "đến nay" are read against."""
+    if published is None:
+        return None
+    return interval(
+        date(published.year, published.month, 1), month_end(published.year, published.month)
+    )
+
+
+def publication_year(published: date | None) -> Period | None:
+    """The year of publication: the year of results against "the year's plan" with no year."""
+    if published is None:
+        return None
+    return interval(date(published.year, 1, 1), date(published.year, 12, 31))
+
+
+_FRONT_WORDS = frozenset(
+    tone_form(w)
+    for w in [
+        "trong",
+        "tính",
+        "chung",
+        "riêng",
+        "cũng",
+        "kết",
+        "quả",
+        "đến",
+        "tới",
+        "hết",
+        "từ",
+        "lũy",
+        "luỹ",
+        "kế",
+        "sau",
+        "qua",
+        "vào",
+        "và",
+        "theo",
+        "đó",
+        "thời",
+        "gian",
+        "cuối",
+        "đầu",
+        "ngày",
+        "sáng",
+        "chiều",
+        "tối",
+        "trưa",
+        "nay",
+        "hôm",
+    ]
+)
+"""Words that may stand before a time expression opening its clause ("Tính chung 9 tháng",
+"Kết quả đến cuối tháng 6", "Riêng trong tháng 10")."""
+
+
+def opens_clause(low: str, sentence_start: int, pos: int) -> bool:
+    """True when the time expression at `pos` opens its clause, so that it frames what the
+    text says next ("Năm 2022, ...", "Theo UBND tỉnh, 10 tháng đầu năm 2025, ..."), not
+    only the figure of a phrase it qualifies ("chỉ số sản xuất tháng 10 tăng 13,9%")."""
+    cut = max(low.rfind(",", sentence_start, pos), low.rfind(";", sentence_start, pos))
+    cut = max(cut, low.rfind(":", sentence_start, pos), low.rfind("(", sentence_start, pos))
+    lead = low[max(cut + 1, sentence_start) : pos].split()
+    return all(w.strip('-–"“”') in _FRONT_WORDS for w in lead)
+
+
+RECURRING_RE = re.compile(
+    tone_form(
+        r"(?<![\w])(?:hằng năm|hàng năm|mỗi năm|những năm (?:tiếp theo|tới)|các năm tới)(?![\w])"
+    )
+)
+"""A figure said of every year ("sản lượng hằng năm đạt ...") or of years to come: no period."""
+
+
+def recurring(low: str, start: int, end: int) -> bool:
+    """True when words between two offsets say the figure holds every year, or for years
+    to come, rather than for one period."""
+    return RECURRING_RE.search(low, start, end) is not None
+
+
+_PLAN_YEAR_RE = re.compile(tone_form(r"(?<![\w])(?:kế hoạch|dự toán|chỉ tiêu)(?![\w])"))
+
+
+def against_plan(low: str, start: int, end: int) -> bool:
+    """True when a sentence measures results against a plan ("đạt 73,55% kế hoạch")."""
+    return _PLAN_YEAR_RE.search(low, start, end) is not None

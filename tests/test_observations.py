@@ -325,14 +325,14 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         [{"period": "2023", "value": 40}, {"period": "2023", "value": 2.5e14}],
     ),
     (
-        "after 'lũy kế đến nay' the next sentence speaks of the same stock",
+        "'đến nay' with no publication date keeps the last period named, at its precision",
         "Tính đến 30/6/2024, tỉnh Hải Dương thu hút 30 dự án mới. Lũy kế đến nay, toàn tỉnh có "
         "600 dự án còn hiệu lực. Trong đó, 400 dự án FDI với tổng vốn 9 tỷ USD.",
         [
             {"period": "2024-H1", "value": 30},
-            {"period": "2024-06", "value": 600},
-            {"period": "2024-06", "value": 400},
-            {"period": "2024-06", "value": 9e9},
+            {"period": "2024-H1", "value": 600},
+            {"period": "2024-H1", "value": 400},
+            {"period": "2024-H1", "value": 9e9},
         ],
     ),
     (
