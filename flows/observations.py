@@ -167,7 +167,10 @@ _AFTER_RE = _rx(
     r"mức|bình quân|trước|\d|chín tháng|sáu tháng))"
 )
 """What follows a figure: a plan it is measured against, or a comparison ("so với ...")."""
-_GROWTH_RE = _rx(r"tăng trưởng|tốc độ tăng")
+_GROWTH_RE = _rx(r"tăng trưởng|tốc độ tăng|grdp|tổng sản phẩm")
+"""Words of growth: a percent that "đạt" after them is a growth rate (GRDP's too: GRDP
+itself is an amount, so "GRDP quý 3 ước đạt 9,45%" is its growth)."""
+_RATE_RE = _rx(r"t(?<![\w].)(?:ỷ|ỉ) lệ")
 _NATIONAL_RE = _rx(r"\s*(?:tính chung\s+|trên\s+|trong\s+)?(?:cả nước|toàn quốc)(?![\w])")
 _PERIOD_LINK = _rx(r"\s*\(?\s*(?:là|:)\s*(?:khoảng |gần |hơn |trên |đạt )?")
 _AFTER_STOP = _rx(r"[,;:.()\s](?:(?<=\S)|(?:và|tăng|giảm|chiếm|là|so|với|trong đó)\s)")
@@ -199,7 +202,9 @@ _UNIT_INDICATORS = {
 }
 _PCT_MEASURES = frozenset({"change_pct", "change_pp", "plan_pct", "share_pct"})
 _OF_WHICH = tone_form("trong đó")
-_FLOWS = ("trade.", "retail.", "budget.", "tourism.", "industry.", "investment.total")
+_TU = tone_form("từ")
+_CONTRIBUTES = [tone_form("đóng"), tone_form("góp")]
+_FLOWS = ("trade.", "retail.", "budget.", "tourism.", "industry.")
 """Indicators that are flows over time: summed to a date ("lũy kế đến tháng 10") they stay
 flows from the year's start, not stocks at the date."""
 _TARGET_RE = _rx(
@@ -435,7 +440,7 @@ class _DocumentReader:
                 out.extend(facts)
                 if heading:
                     headings.extend(facts)
-                elif main is None and not explicit:
+                elif main is None and not mentions:
                     unframed.extend((obs, start) for obs in facts)
                 if facts and not target:
                     last_period = self.last_period
@@ -720,6 +725,8 @@ class _DocumentReader:
                 return None  # caption numbering, a name with a number
         clause = self._clause_start(span, n.start)
         cue, q = _cue_and_qualifier(words)
+        if words and words[-1] == _TU and cue in ("tăng", "giảm"):
+            cue = None  # "giảm từ 62,28% xuống còn 43,59%": the two levels, not changes
         qualifier = n.qualifier or q
         if unit_code == "visit":
             # "lượt" alone: visitors when the clause speaks of khách, else visits of something
@@ -767,8 +774,10 @@ class _DocumentReader:
             elif sign_char in ("-", "−") or cue in ("giảm", "giảm đi"):
                 measure = "plan_pct" if plan_after else "change_pct"
                 offset, sign = (100.0, -1.0) if plan_after else (0.0, -1.0)
-            elif cue == "chiếm":
-                measure = "share_pct"
+            elif cue == "chiếm":  # a rate that is itself the indicator stays a level
+                measure = "level" if _RATE_RE.search(low, clause, n.start) else "share_pct"
+            elif words[-2:] == _CONTRIBUTES:
+                measure = "share_pct"  # "đóng góp 62,76% trong mức tăng trưởng chung"
             elif cue == "vượt":
                 if compare_after and not plan_after:
                     measure = "change_pct"
@@ -780,7 +789,13 @@ class _DocumentReader:
                 measure, offset = "change_pct", -100.0
             elif cue in ("tăng lên", "lên", "giảm xuống", "xuống"):
                 measure = "level"
-            elif cue is None and prev is not None and prev.percent and prev.measure != "level":
+            elif (
+                cue is None
+                and prev is not None
+                and prev.percent
+                and prev.measure != "level"
+                and (not words or words[-1][-1] in ",;(" or words[-1] == "và" or sign_char == "(")
+            ):
                 measure, sign = prev.measure, prev.sign
             elif cue in (None, "đạt", "là", "với") and _GROWTH_RE.search(low, clause, n.start):
                 measure = "change_pct"
@@ -804,9 +819,10 @@ class _DocumentReader:
         # "lũy kế" counts a stock, but a flow of the year summed to a date stays a flow
         stock = span.stock and not (indicator is not None and indicator.startswith(_FLOWS))
         inferred = not stock and _is_stock(unit_code, measure, indicator, low, clause, n.start)
-        recurring = self._recurring_at(n.start, span.start)
-        period = None if recurring else self._period(n, span, inferred, stock)
-        if period is not None and unit_code in _MONEY and _DEBT_RE.search(low, clause, n.start):
+        period = self._period(n, span, inferred, stock)
+        if period is span.context and self._recurring_at(n.start, span.start):
+            period = None  # "hằng năm", "mỗi năm": said of every year, unless dated itself
+        if period is not None and _DEBT_RE.search(low, span.start, n.start):
             period = as_stock(period)  # "8 tháng 2025, dư nợ ... đạt": at the 8th month's end
         area_code, area = self._area(n, span, clause, period)
         obs = Observation(  # positional: the fields in their CONTRACT.md order

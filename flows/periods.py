@@ -56,6 +56,7 @@ PERIOD_RE = re.compile(
         rf"|(?P<date>{_TO.format('dto')}?(?P<dayword>ngày\s+)?(?<![\w/.,])(?P<d>3[01]|[12]\d|0?[1-9])(?:/(?P<dm>1[0-2]|0?[1-9])(?:/(?P<dy>{_YEAR}))?|(?P<dsep>[.\-])(?P<dm2>1[0-2]|0?[1-9])(?P=dsep)(?P<dy2>{_YEAR}))(?![\d/]))"
         rf"|(?P<year>(?:cả\s+)?năm\s+(?P<y>{_YEAR})(?![\d]))"
         rf"|(?P<thisyear>năm\s+nay{_W})"
+        rf"|(?P<bareyear>(?<![\w.,/\-]){_YEAR}(?=\s*[,.;:)](?![\d])|\s*$))"
         rf"|(?P<tonow>(?:(?:tính|lũy kế|luỹ kế)\s+)?(?:đến|tới)\s+nay{_W})"
         rf"|(?P<now>(?<![\w])hiện(?:\s+(?:nay|có|tại|đang|còn|vẫn|trên|giờ|thời){_W}"
         rf"|(?=\s+(?!(?:{_HIEN_COMPOUNDS}){_W})[^\W_])))"
@@ -95,6 +96,7 @@ def _compared(before: str) -> bool:
     return False
 
 
+_EVER = tone_form("từ trước ")
 _WITHIN_ENDS = tuple(tone_form(w) for w in ("trong ", "tính chung ", "trong cả "))
 _SEASON_BEFORE = re.compile(tone_form(r"(?<![\w])vụ\s+[^\W\d]+(?:\s+[^\W\d]+)?\s+$"))
 _VERB_BEFORE_HIEN = re.compile(tone_form(r"(?:thực|thể|phát|xuất|biểu|hiển|tái)\s*$"))
@@ -270,6 +272,8 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
     if kind == "time":
         return Mention(start, end, "time")
     if kind == "tonow":
+        if low.endswith(_EVER, 0, start):
+            return None  # "cao nhất từ trước đến nay": the highest ever, not "up to now"
         return Mention(start, end, "tonow")
     before = low[max(0, start - 24) : start]
     comparison = _compared(before)
@@ -371,6 +375,8 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
         )
     if kind == "year":
         return Mention(start, end, "year", year=int(m.group("y")), comparison=comparison)
+    if kind == "bareyear":  # "Kết thúc năm lương thực 2025, ...": a year named after its noun
+        return Mention(start, end, "year", year=int(m.group()), comparison=comparison)
     if kind == "thisyear":
         return Mention(start, end, "year", this_year=True, comparison=comparison)
     if kind == "now":
@@ -411,8 +417,6 @@ def resolve(mention: Mention, year: int | None, stock: bool = False) -> Period |
             day = date(y, mention.month, mention.day)
             if mention.to and not stock:
                 return interval(date(y, 1, 1), day)
-            if mention.to and day == month_end(y, mention.month):
-                return interval(date(y, mention.month, 1), day)  # "đến 31/10": at October's end
             return Period(day.isoformat(), day, day)
     except ValueError:
         return None

@@ -259,11 +259,11 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         ],
     ),
     (
-        "a rate counted at a month's last day is that month, with the code of that month",
+        "a rate counted at a day takes that day, with the code in force then",
         "Tính đến 30/9/2025, tỷ lệ bao phủ bảo hiểm y tế của tỉnh Hà Giang đạt 95,4%.",
         [
             {
-                "period": "2025-09",
+                "period": "2025-09-30",
                 "indicator": "health.insurance_coverage",
                 "area_code": "08",
                 "measure": "level",
