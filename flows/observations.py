@@ -106,6 +106,7 @@ _NOT_FACT_PAIRS = frozenset(
         "tiểu khu",
         "khu phố",
         "phiên bản",
+        "khu vực",
     )
 )
 _NOT_FACT_AFTER = _rx(
@@ -172,6 +173,12 @@ _GROWTH_RE = _rx(r"tăng trưởng|tốc độ tăng|grdp|tổng sản phẩm")
 itself is an amount, so "GRDP quý 3 ước đạt 9,45%" is its growth)."""
 _RATE_RE = _rx(r"t(?<![\w].)(?:ỷ|ỉ) lệ")
 _NATIONAL_RE = _rx(r"\s*(?:tính chung\s+|trên\s+|trong\s+)?(?:cả nước|toàn quốc)(?![\w])")
+_NATIONAL_SUBJECT_RE = _rx(
+    r"(?<![\w])(?:ngành|kinh tế|toàn)\s+(?:[^\W\d_]+\s+){0,2}?việt nam(?![\w])"
+)
+"""The country as the subject of a figure ("ngành tôm Việt Nam đạt ...")."""
+_NATIONAL_BEFORE_RE = _rx(r"(?:cả nước|toàn quốc)\s*\(\s*$")
+"""A figure in brackets right after "cả nước": the national one ("bình quân cả nước (46,3%)")."""
 _PERIOD_LINK = _rx(r"\s*\(?\s*(?:là|:)\s*(?:khoảng |gần |hơn |trên |đạt )?")
 _AFTER_STOP = _rx(r"[,;:.()\s](?:(?<=\S)|(?:và|tăng|giảm|chiếm|là|so|với|trong đó)\s)")
 """Where the words after a figure stop: a punctuation mark, or a space before a linking word
@@ -202,7 +209,9 @@ _UNIT_INDICATORS = {
 }
 _PCT_MEASURES = frozenset({"change_pct", "change_pp", "plan_pct", "share_pct"})
 _OF_WHICH = tone_form("trong đó")
+_ATTACH_GAP_RE = _rx(r"\s*(?:[^\W\d_]+\s+){0,2}?(?:vào\s+|trong\s+)?")
 _TU = tone_form("từ")
+_CAP = tone_form("cấp")
 _CONTRIBUTES = [tone_form("đóng"), tone_form("góp")]
 _FLOWS = ("trade.", "retail.", "budget.", "tourism.", "industry.")
 """Indicators that are flows over time: summed to a date ("lũy kế đến tháng 10") they stay
@@ -408,6 +417,7 @@ class _DocumentReader:
         headings: list[Observation] = []
         last_period: Period | None = None  # the period of the last figure read
         target_frame: Period | None = None  # the horizon of the last plan or target
+        speaks_of_now = False  # the text has said "hiện nay" / "đến nay" (a frame, maybe undated)
         low, now = self.low, self.now
         numeral_starts, numerals = self.numeral_starts, self.numerals
         for start, end, paragraph in self._sentences():
@@ -418,6 +428,7 @@ class _DocumentReader:
             has_numbers = i < len(numerals) and numerals[i].start < end
             heading = self._heading(start, end)
             target = _TARGET_RE.search(low, start, end) is not None
+            speaks_of_now = speaks_of_now or any(m.kind in _NOW_KINDS for m in mentions)
             if not explicit and not has_numbers:
                 if has_now or heading:
                     context = now if has_now else None
@@ -440,7 +451,7 @@ class _DocumentReader:
                 out.extend(facts)
                 if heading:
                     headings.extend(facts)
-                elif main is None and not mentions:
+                elif main is None and not mentions and not speaks_of_now:
                     unframed.extend((obs, start) for obs in facts)
                 if facts and not target:
                     last_period = self.last_period
@@ -577,7 +588,11 @@ class _DocumentReader:
     ) -> list[Observation]:
         """The facts of a sentence with numbers, in the period context it is read in."""
         low = self.low
-        national = low.find("cả nước", start, end) >= 0 or low.find("toàn quốc", start, end) >= 0
+        national = (
+            low.find("cả nước", start, end) >= 0
+            or low.find("toàn quốc", start, end) >= 0
+            or low.find("việt nam", start, end) >= 0
+        )
         found: list[_Found] = []
         span = _Span(
             start, end, national, self.text[start:end], context, year_hint, stock, target, found
@@ -714,6 +729,8 @@ class _DocumentReader:
                 unit_code, factor, end, known = "count", 1.0, n.end, False
         if n.spelled and not known and not n.scaled:
             return None
+        if unit is None and words and words[-1] == _CAP and whole is None and not n.percent:
+            return None  # "công nghiệp cấp 2": a level of a classification, not a count
         bare = unit is None and whole is None and not n.percent and not n.times
         if bare and not n.scaled and span.start < n.start - 1:
             word = _CAPITALISED.search(text, max(span.start, n.start - 30), n.start - 1)
@@ -998,6 +1015,15 @@ class _DocumentReader:
         nearest: Mention | None = None
         all_mentions = self.mentions
         first = bisect.bisect_left(self.mention_starts, n.start)
+        if first < len(all_mentions):  # "43,59% cuối năm 2023": the words right after it
+            m = all_mentions[first]
+            if (
+                m.start < span_end
+                and m.kind in _PERIOD_KINDS
+                and not m.comparison
+                and self._attached_to(n.end, m.start)
+            ):
+                return self._resolve(m, year_hint, stock, inferred)
         j = first - 1
         while j >= 0 and all_mentions[j].start >= span_start and first - j < 50:
             m = all_mentions[j]
@@ -1007,6 +1033,8 @@ class _DocumentReader:
             if n.start - m.end < 30 and _PERIOD_LINK.fullmatch(self.low, m.end, n.start):
                 return self._resolve(m, year_hint, stock, inferred)
             if m.kind in _NOW_KINDS or (m.kind in _PERIOD_KINDS and not m.comparison):
+                if self._dates_other_number(m, n):
+                    continue  # "giảm từ 62,28% cuối năm 2021 xuống còn 43,59%"
                 nearest = m
                 break
         if nearest is not None:
@@ -1022,8 +1050,28 @@ class _DocumentReader:
             if m.start >= n.end and m.kind in _PERIOD_KINDS and not m.comparison:
                 if self.text[m.start].isupper():
                     break  # a capitalised time word opens a sentence the splitter missed
+                if self._dates_other_number(m, n):
+                    break  # it dates the figure it follows, not this one
                 return self._resolve(m, year_hint, stock, inferred)
         return context
+
+    def _attached_to(self, end: int, start: int) -> bool:
+        """True when a time expression at `start` follows a figure ending at `end` closely,
+        with at most a unit or a preposition between ("3 tỷ USD trong năm 2025")."""
+        return (
+            0 <= start - end <= 14
+            and not self.text[start].isupper()  # "258ha Năm 2021, ...": a sentence begins
+            and _ATTACH_GAP_RE.fullmatch(self.low, end, start) is not None
+        )
+
+    def _dates_other_number(self, m: Mention, n: Numeral) -> bool:
+        """True when the time expression follows another figure of the sentence closely,
+        so that it dates that figure."""
+        i = bisect.bisect_left(self.numeral_starts, m.start) - 1
+        if i < 0:
+            return False
+        other = self.numerals[i]
+        return other.start != n.start and self._attached_to(other.end, m.start)
 
     def _area(
         self, n: Numeral, span: _Span, clause: int, period: Period | None
@@ -1038,6 +1086,11 @@ class _DocumentReader:
         if span.national and (
             _NATIONAL_RE.match(self.low, clause, n.start)
             or _NATIONAL_RE.match(self.low, span.start, n.start)
+            or _NATIONAL_SUBJECT_RE.search(self.low, clause, n.start)
+            or (
+                self.text[n.start - 1] == "("
+                and _NATIONAL_BEFORE_RE.search(self.low, clause, n.start)
+            )
         ):
             return None, "cả nước"
         province: Province | None = None

@@ -224,10 +224,17 @@ def assign_comparisons(
             forward.append(comparison)
             continue
         last.comparison = comparison
+        # a comparison inside brackets reaches only the changes inside them
+        opened = low.rfind("(", 0, comparison.start)
+        floor = opened if opened > low.rfind(")", 0, comparison.start) else -1
+        reached = last
         for slot in reversed(before[:-1]):
-            if slot.comparison is not None:
+            if slot.comparison is not None or slot.start < floor:
                 break
+            if _SENTENCE_BREAK.search(low, slot.end, reached.start):
+                break  # "(tăng 2.389 ha).Vụ Thu Đông ...": a sentence the split missed
             slot.comparison = comparison
+            reached = slot
     for comparison in forward:
         later = [c for c in comparisons if c.start > comparison.start and not c.is_plan]
         stop = later[0].start if later else len(low)
@@ -240,6 +247,7 @@ def assign_comparisons(
 
 
 _CLAUSE_BREAK = re.compile(r"[;.:]|,\s*(?:trong đó|tuy nhiên)")
+_SENTENCE_BREAK = re.compile(r"\.\s*(?=[^\W\d_])")
 
 
 # ---- the report's "now" and its frames -------------------------------------------------------
