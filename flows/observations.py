@@ -28,6 +28,7 @@ from flows.numbers import SCALES, Numeral, find_numerals
 from flows.periods import Mention, Period, as_stock, find_mentions, resolve
 from flows.quantities import Unit, noun_after, unit_after
 from flows.timeframes import (
+    HOLIDAY_RE,
     RECURRING_RE,
     ChangeSlot,
     Comparison,
@@ -219,6 +220,9 @@ flows from the year's start, not stocks at the date."""
 _TARGET_RE = _rx(
     r"(?<![\w])(?:phấn đấu|mục tiêu đến|đặt mục tiêu|tầm nhìn|định hướng đến|dự báo)(?![\w])"
 )
+_STANDING_AREA_RE = _rx(
+    r"(?<![\w])diện tích(?!\s+(?:gieo|thu hoạch|trồng|xuống giống|cấy|sạ|chuyển đổi))"
+)
 _DEBT_RE = _rx(r"(?<![\w])(?:dư nợ|số dư|tồn kho)(?![\w])")
 _CHANGE_MEASURES = frozenset({"change_pct", "change_abs", "change_pp"})
 _MONEY = frozenset({"VND", "USD", "VND/person", "USD/person"})
@@ -227,7 +231,7 @@ _REORGANISED = "2025-07-01"
 _REORGANISED_DAY = date(2025, 7, 1)
 _CLAUSE_MARK = re.compile(r"[,;:()]")
 _NOW_KINDS = frozenset(("now", "tonow"))
-_PERIOD_KINDS = frozenset(("year", "years", "nmonths", "quarter", "month", "date"))
+_PERIOD_KINDS = frozenset(("year", "years", "nmonths", "quarter", "month", "date", "days"))
 """Time words that name a period (not "hiện nay", not a clock time or a dateline)."""
 _UNSET: Any = object()
 
@@ -301,7 +305,8 @@ class _DocumentReader:
         self.place_starts = [p[0] for p in self.places]
         self.now = publication_month(doc.published)
         self.last_period: Period | None = None
-        self.undated_bases: dict[int, tuple[Comparison, str]] = {}
+        self.undated_bases: dict[int, Comparison] = {}
+        self.holiday = HOLIDAY_RE.search(low) is not None
         self.recurring_starts = [m.start() for m in RECURRING_RE.finditer(low)]
         self.comparisons = find_comparisons(low)
         self.comparison_starts = [c.start for c in self.comparisons]
@@ -439,7 +444,7 @@ class _DocumentReader:
             stock = self._stock_in(start, end) or (
                 has_numbers and self._counted_at(explicit, numerals[i].start)
             )
-            lead = _lead(explicit)
+            lead = _lead_of(explicit, low, start)
             own = self._resolve(lead, year_hint, stock) if lead is not None else None
             if has_numbers:
                 frame = context
@@ -490,7 +495,7 @@ class _DocumentReader:
                 obs.period = main.label
                 undated = self.undated_bases.get(id(obs))
                 if undated is not None:
-                    obs.base_period = base_of(undated[0], main, undated[1])
+                    obs.base_period = base_of(undated, main, self.holiday)
             elif plan_year is not None and against_plan(self.low, obs.start - 200, obs.end + 80):
                 obs.period = plan_year.label
 
@@ -657,7 +662,7 @@ class _DocumentReader:
             return
         slots = [ChangeSlot(f.obs.start, f.obs.end) for f in changes]
         assign_comparisons(slots, comparisons, self.low)
-        sentence_low = self.low[span.start : span.end]
+        holiday = self.holiday
         monthly: set[Period] = set()
         for f, slot in zip(changes, slots, strict=True):
             if slot.comparison is None:
@@ -666,9 +671,9 @@ class _DocumentReader:
             if period is not None and slot.comparison.kind in ("prevmonth", "month"):
                 monthly.add(period)  # compared with a month: the figures are a month's
                 period = month_of(period)
-            f.obs.base_period = base_of(slot.comparison, period, sentence_low)
+            f.obs.base_period = base_of(slot.comparison, period, holiday)
             if period is None:  # dated later, from the report's frame
-                self.undated_bases[id(f.obs)] = (slot.comparison, sentence_low)
+                self.undated_bases[id(f.obs)] = slot.comparison
         for f in span.found:
             if f.period in monthly and f.period is not None:
                 f.period = month_of(f.period)
@@ -1000,6 +1005,8 @@ class _DocumentReader:
                     m.months,
                     m.from_end,
                     m.end_year,
+                    m.end_month,
+                    m.end_day,
                     m.to,
                     year_hint,
                     stock,
@@ -1009,9 +1016,14 @@ class _DocumentReader:
 
     def _period(self, n: Numeral, span: _Span, inferred: bool, stock: bool) -> Period | None:
         """The period of a number: the nearest time words before it in its sentence, else the
-        first after it, else the period the text has been speaking of."""
+        first after it, else the period the text has been speaking of. A target's period is
+        its horizon ("Mục tiêu đến năm 2030, ... đạt 2 tỷ USD")."""
         span_start, span_end, context = span.start, span.end, span.context
         year_hint = span.year_hint
+        if span.target:
+            horizon = self._horizon(span, n)
+            if horizon is not None:
+                return horizon
         nearest: Mention | None = None
         all_mentions = self.mentions
         first = bisect.bisect_left(self.mention_starts, n.start)
@@ -1054,6 +1066,15 @@ class _DocumentReader:
                     break  # it dates the figure it follows, not this one
                 return self._resolve(m, year_hint, stock, inferred)
         return context
+
+    def _horizon(self, span: _Span, n: Numeral) -> Period | None:
+        """The year or years a target sentence aims at: the last named before the number,
+        else the first after it (plan words mark them as comparisons elsewhere)."""
+        mentions = self._mentions_in(span.start, span.end)
+        years = [m for m in mentions if m.kind in ("year", "years") and m.year]
+        before = [m for m in years if m.end <= n.start]
+        chosen = before[-1] if before else (years[0] if years else None)
+        return None if chosen is None else self._resolve(chosen, chosen.year, False)
 
     def _attached_to(self, end: int, start: int) -> bool:
         """True when a time expression at `start` follows a figure ending at `end` closely,
@@ -1143,6 +1164,21 @@ def _lead(explicit: list[Mention]) -> Mention | None:
     if first.kind == "date" and not first.to:
         return next((m for m in explicit[1:] if m.kind != "date" and m.within), first)
     return first
+
+
+def _lead_of(explicit: list[Mention], low: str, start: int) -> Mention | None:
+    """`_lead`, and after a dateline ("Lạng Sơn, ngày 12/10/2025 – ..., 9 tháng đầu năm 2025,
+    ...") the period that opens a clause of its own."""
+    lead = _lead(explicit)
+    if lead is not None and lead.kind == "date" and not lead.to:
+        for m in explicit[1:]:
+            if (
+                m.kind != "date"
+                and low.startswith(",", m.end)
+                and opens_clause(low, start, m.start)
+            ):
+                return m
+    return lead
 
 
 def _values(
@@ -1291,7 +1327,8 @@ def _cue_and_qualifier(words: list[str]) -> tuple[str | None, str | None]:
 @functools.lru_cache(maxsize=4096)
 def _resolved(key: tuple[Any, ...]) -> Period | None:
     """`resolve` of a mention given by its fields (many mentions of a corpus are alike)."""
-    kind, year, month, day, quarter, months, from_end, end_year, to, year_hint, stock = key
+    (kind, year, month, day, quarter, months, from_end, end_year, end_month, end_day, to) = key[:11]
+    year_hint, stock = key[11:]
     mention = Mention(
         0,
         0,
@@ -1303,6 +1340,8 @@ def _resolved(key: tuple[Any, ...]) -> Period | None:
         months=months,
         from_end=from_end,
         end_year=end_year,
+        end_month=end_month,
+        end_day=end_day,
         to=to,
     )
     return resolve(mention, year_hint, stock)
@@ -1319,6 +1358,8 @@ def _is_stock(
         return True
     if unit in _MONEY and _DEBT_RE.search(low, clause, pos):
         return True  # credit outstanding, balances: a stock at a date
+    if unit == "ha" and _STANDING_AREA_RE.search(low, clause, pos):
+        return True  # "diện tích cà phê toàn tỉnh": the area standing at a date
     return (unit == "percent" or unit == "person") and bool(
         _STOCK_WORDS_RE.search(low, clause, pos)
     )

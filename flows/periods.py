@@ -53,7 +53,8 @@ PERIOD_RE = re.compile(
         rf"|(?P<half>(?:nửa|sáu tháng)\s+(?P<hedge>đầu|cuối)\s+năm(?:\s+(?P<hy>{_YEAR}|nay))?)"
         rf"|(?P<quarter>{_TO.format('qto')}?quý\s+(?P<q>iv|i{{1,3}}|[1-4])(?![\w])(?:{_SEP}(?P<qy>{_YEAR})|\s+(?:năm\s+)?(?P<qy2>{_YEAR}|nay))?)"
         rf"|(?P<month>{_TO.format('mto')}?tháng\s+(?P<m>1[0-2]|0?[1-9])(?![\d])(?:{_SEP}(?P<my>{_YEAR})|\s+(?:năm\s+)?(?P<my2>{_YEAR}|nay))?)"
-        rf"|(?P<date>{_TO.format('dto')}?(?P<dayword>ngày\s+)?(?<![\w/.,])(?P<d>3[01]|[12]\d|0?[1-9])(?:/(?P<dm>1[0-2]|0?[1-9])(?:/(?P<dy>{_YEAR}))?|(?P<dsep>[.\-])(?P<dm2>1[0-2]|0?[1-9])(?P=dsep)(?P<dy2>{_YEAR}))(?![\d/]))"
+        rf"|(?P<days>(?:từ\s+)?(?P<rword>ngày\s+)?(?<![\w/.,])(?P<r1d>3[01]|[12]\d|0?[1-9])(?:/(?P<r1m>1[0-2]|0?[1-9]))?(?:/(?P<r1y>{_YEAR}))?\s*(?:[-–]|(?:đến|tới)(?:\s+hết)?)\s*(?:ngày\s+)?(?P<r2d>3[01]|[12]\d|0?[1-9])[/.\-](?P<r2m>1[0-2]|0?[1-9])(?:[/.\-](?P<r2y>{_YEAR}))?(?![\d/%]|[.,]\d))"
+        rf"|(?P<date>{_TO.format('dto')}?(?P<dayword>ngày\s+)?(?<![\w/.,])(?P<d>3[01]|[12]\d|0?[1-9])(?:/(?P<dm>1[0-2]|0?[1-9])(?:/(?P<dy>{_YEAR}))?|(?P<dsep>[.\-])(?P<dm2>1[0-2]|0?[1-9])(?:(?P=dsep)(?P<dy2>{_YEAR}))?)(?![\d/%]|[.,]\d))"
         rf"|(?P<year>(?:cả\s+)?năm\s+(?P<y>{_YEAR})(?![\d]))"
         rf"|(?P<thisyear>năm\s+nay{_W})"
         rf"|(?P<bareyear>(?<![\w.,/\-]){_YEAR}(?=\s*[,.;:)](?![\d])|\s*$))"
@@ -64,7 +65,8 @@ PERIOD_RE = re.compile(
 )
 """Every time expression, found in one pass over the lower form of a document."""
 
-_COMPARED_WORDS = word_set("so kỳ giá bằng với")
+_COMPARED_WORDS = word_set("so kỳ giá bằng với lần")
+"""Words after which a time expression is a comparison ("gấp 10,2 lần năm 2022")."""
 _COMPARED_PAIRS = frozenset(
     tone_form(w) for w in ("so với", "so sánh", "cố định", "hiện hành", "cùng thời")
 )
@@ -133,6 +135,8 @@ class Mention:
     """"từ đầu năm đến ...": the words themselves say the figure runs from the year's start."""
     comparison: bool = False
     this_year: bool = False
+    end_month: int | None = None
+    end_day: int | None = None
     within: bool = False
     """"trong tháng 10", "tính chung 9 tháng": the words say the figures fall within it."""
 
@@ -160,9 +164,12 @@ def interval(first: date, last: date) -> Period:
     return Period(f"{first.isoformat()}/{last.isoformat()}", first, last)
 
 
-_WORD_ANCHOR_RE = re.compile(tone_form(r"hiện|nay|quý|tháng|nửa"))
+_WORD_ANCHOR_RE = re.compile(tone_form(r"hiện|nay|quý|tháng|nửa|ngày"))
 _DIGIT_ANCHOR_RE = re.compile(
-    tone_form(r"[0-9]++(?:[/:]|h[0-9]|\s*tháng(?![\w])|(?<=(?:19|20)[0-9]{2})(?![0-9]))")
+    tone_form(
+        r"[0-9]++(?:[/:]|h[0-9]|[.\-][0-9]{1,2}(?![0-9])|\s*tháng(?![\w])"
+        r"|(?<=(?:19|20)[0-9]{2})(?![0-9]))"
+    )
 )
 """Where a time expression may be: a few words, and digits that are a year or stand before
 "/", ":" or "tháng"; both scans skip everything else in C."""
@@ -348,12 +355,32 @@ def _mention(m: re.Match[str], low: str) -> Mention | None:
             comparison=comparison,
             this_year=year_text == "nay",
         )
+    if kind == "days":  # "30/4 - 1/5", "(30/8-2/9)", "từ ngày 1 đến hết 20-10": an interval
+        if m.group("r1m") is None and m.group("rword") is None:
+            return None  # "5 - 10/3" without "ngày" may be numbers
+        y1, y2 = _int(m.group("r1y")), _int(m.group("r2y"))
+        m2 = int(m.group("r2m"))
+        m1 = int(m.group("r1m") or m2)
+        return Mention(
+            start,
+            end,
+            "days",
+            year=y1 or y2,
+            month=m1,
+            day=int(m.group("r1d")),
+            end_year=y2,
+            end_month=m2,
+            end_day=int(m.group("r2d")),
+            comparison=comparison,
+        )
     if kind == "date":
         to, from_start = _to(m.group("dto"))
         d = int(m.group("d"))
         mo = int(m.group("dm") or m.group("dm2"))
         y = _int(m.group("dy") or m.group("dy2"))
         bare = not (m.group("dayword") or y or to)
+        if bare and m.group("dsep") and not _DAYLINE_BEFORE.search(before):
+            return None  # "14-3", "14.3" without "ngày", "đến" or "chiều": maybe numbers
         if bare and not (_DATE_FOLLOW.match(low, end) or _DAYLINE_BEFORE.search(before)):
             return None
         try:
@@ -391,6 +418,18 @@ def resolve(mention: Mention, year: int | None, stock: bool = False) -> Period |
     y = mention.year or year
     if mention.kind == "years" and mention.year and mention.end_year:
         return interval(date(mention.year, 1, 1), date(mention.end_year, 12, 31))
+    if mention.kind == "days" and mention.month and mention.end_month and mention.day:
+        y2 = mention.end_year or mention.year or year
+        if y2 is None or not (1900 <= y2 <= 2100) or not mention.end_day:
+            return None
+        y1 = y2 if mention.month <= mention.end_month else y2 - 1  # "28/12 - 3/1"
+        try:
+            return interval(
+                date(mention.year or y1, mention.month, mention.day),
+                date(y2, mention.end_month, mention.end_day),
+            )
+        except ValueError:
+            return None
     if y is None or not (1900 <= y <= 2100):
         return None
     try:
