@@ -176,8 +176,11 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         if i < start:
             continue
         if text[i] == "\n":
+            after = _SPACE_RUN.match(text, i).end()
+            if _wrapped(text, i, after):
+                continue  # a line wrapped inside a sentence ("tăng\n35% so với ..."), as in PDFs
             _add(append, text, start, i, paragraph)
-            start = _SPACE_RUN.match(text, i).end()
+            start = after
             if text.count("\n", i, start) > 1:
                 paragraph += 1
             continue
@@ -201,6 +204,20 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         start = k
     _add(append, text, start, n, paragraph)
     return tuple(sentences)
+
+
+_NUMBERED = re.compile(r"\d{1,2}[.)]\s")
+
+
+def _wrapped(text: str, newline: int, after: int) -> bool:
+    """True when a single line break falls inside a sentence: the line before ends on a
+    lowercase word or a comma, and the next goes on in lowercase or with a figure."""
+    if after >= len(text) or text.count("\n", newline, after) > 1 or newline == 0:
+        return False
+    last, nxt = text[newline - 1], text[after]
+    if not (last.islower() or last == ","):
+        return False
+    return nxt.islower() or (nxt.isdigit() and _NUMBERED.match(text, after) is None)
 
 
 def _candidates(text: str) -> list[int]:

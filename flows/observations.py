@@ -210,7 +210,7 @@ _UNIT_INDICATORS = {
 }
 _PCT_MEASURES = frozenset({"change_pct", "change_pp", "plan_pct", "share_pct"})
 _OF_WHICH = tone_form("trong đó")
-_ATTACH_GAP_RE = _rx(r"\s*(?:[^\W\d_]+\s+){0,2}?(?:vào\s+|trong\s+)?")
+_ATTACH_GAP_RE = _rx(r"[ \t]*(?:[^\W\d_]+[ \t]+){0,2}?(?:vào[ \t]+|trong[ \t]+)?")
 _TU = tone_form("từ")
 _CAP = tone_form("cấp")
 _CONTRIBUTES = [tone_form("đóng"), tone_form("góp")]
@@ -752,7 +752,9 @@ class _DocumentReader:
         qualifier = n.qualifier or q
         if unit_code == "visit":
             # "lượt" alone: visitors when the clause speaks of khách, else visits of something
-            unit_code = "visitor" if _KHACH_RE.search(low, clause, n.start) else "count"
+            sibling = span.found[-1].obs.unit if span.found else None
+            visitors = sibling == "visitor" or _KHACH_RE.search(low, clause, n.start)
+            unit_code = "visitor" if visitors else "count"
         elif (
             unit_code == "person"
             and "lượt" in low[n.end : end]
@@ -1045,8 +1047,8 @@ class _DocumentReader:
             if n.start - m.end < 30 and _PERIOD_LINK.fullmatch(self.low, m.end, n.start):
                 return self._resolve(m, year_hint, stock, inferred)
             if m.kind in _NOW_KINDS or (m.kind in _PERIOD_KINDS and not m.comparison):
-                if self._dates_other_number(m, n):
-                    continue  # "giảm từ 62,28% cuối năm 2021 xuống còn 43,59%"
+                if self._dates_other_number(m, n, span_start) or self._aside(m, n, span_start):
+                    continue  # "giảm từ 62,28% cuối năm 2021 xuống còn 43,59%", "(năm 2023 ...)"
                 nearest = m
                 break
         if nearest is not None:
@@ -1062,7 +1064,7 @@ class _DocumentReader:
             if m.start >= n.end and m.kind in _PERIOD_KINDS and not m.comparison:
                 if self.text[m.start].isupper():
                     break  # a capitalised time word opens a sentence the splitter missed
-                if self._dates_other_number(m, n):
+                if self._dates_other_number(m, n, span_start):
                     break  # it dates the figure it follows, not this one
                 return self._resolve(m, year_hint, stock, inferred)
         return context
@@ -1085,14 +1087,31 @@ class _DocumentReader:
             and _ATTACH_GAP_RE.fullmatch(self.low, end, start) is not None
         )
 
-    def _dates_other_number(self, m: Mention, n: Numeral) -> bool:
+    def _dates_other_number(self, m: Mention, n: Numeral, sentence_start: int) -> bool:
         """True when the time expression follows another figure of the sentence closely,
         so that it dates that figure."""
         i = bisect.bisect_left(self.numeral_starts, m.start) - 1
         if i < 0:
             return False
         other = self.numerals[i]
-        return other.start != n.start and self._attached_to(other.end, m.start)
+        return (
+            other.start != n.start
+            and other.start >= sentence_start
+            and self._attached_to(other.end, m.start)
+        )
+
+    def _aside(self, m: Mention, n: Numeral, sentence_start: int) -> bool:
+        """True when the time expression stands in brackets closed before the number: an
+        aside about another period ("(năm 2023 tăng 4,6%)") dates only its own numbers."""
+        low = self.low
+        opened = low.rfind("(", sentence_start, m.start)
+        if opened <= low.rfind(")", sentence_start, m.start):
+            return False
+        closed = low.find(")", m.end, n.start)
+        if closed < 0:
+            return False
+        i = bisect.bisect_left(self.numeral_starts, opened)  # "(30/8-2/9)" names the period
+        return i < len(self.numerals) and self.numerals[i].start < closed
 
     def _area(
         self, n: Numeral, span: _Span, clause: int, period: Period | None
@@ -1110,7 +1129,7 @@ class _DocumentReader:
             or _NATIONAL_SUBJECT_RE.search(self.low, clause, n.start)
             or (
                 self.text[n.start - 1] == "("
-                and _NATIONAL_BEFORE_RE.search(self.low, clause, n.start)
+                and _NATIONAL_BEFORE_RE.search(self.low, max(span.start, n.start - 30), n.start)
             )
         ):
             return None, "cả nước"

@@ -50,6 +50,7 @@ _UNITS: tuple[tuple[str, str, float], ...] = (
     # `visitor` when the clause speaks of khách, else `count`
     (r"lượt(?![\w])", "visit", 1.0),
     (r"ha(?![\w])|héc-ta|héc ta|hecta|hécta|hec-ta", "ha", 1.0),
+    (r"(?:km2|km²|ki-lô-mét vuông|kilômét vuông|cây số vuông)(?![\w])", "ha", 100.0),
     (r"km(?![\w²])|ki-lô-mét|kilômét|cây số", "km", 1.0),
     (r"hộ(?![\w])", "household", 1.0),
     (r"doanh nghiệp|dn(?![\w])|công ty", "enterprise", 1.0),
