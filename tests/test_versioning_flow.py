@@ -142,3 +142,58 @@ def test_a_new_extractor_version_versions_only_the_facts_it_reads_differently(
         "WHERE indicator = 'education.vocational_institutions' ORDER BY valid_from",
     ) == [(False, False), (True, True)]
     assert {name: found for name, found in run_checks(db_path).items() if found} == {}
+
+
+def test_a_warehouse_read_before_bases_is_migrated_and_its_changes_versioned(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written by the extractor before bases were read (schema 2, version 0.2.0, no
+    base_period column) is migrated in place by the next real run; the changes it now reads
+    with a base get a new version (the history keeps the old reading), the rest is untouched."""
+    import dataclasses
+
+    import duckdb
+
+    from flows import etl, frames
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "ha_nam_2023.txt").write_text(
+        "Năm 2023, thu ngân sách tỉnh Hà Nam đạt 5.000 tỷ đồng, tăng 8% so với năm 2022.\n",
+        encoding="utf-8",
+    )
+    reads, version = frames.extract_observations, frames.EXTRACTOR_VERSION
+
+    def before_bases(doc):
+        return [dataclasses.replace(o, base_period=None) for o in reads(doc)]
+
+    with monkeypatch.context() as m:
+        m.setattr(frames, "extract_observations", before_bases)
+        m.setattr(frames, "EXTRACTOR_VERSION", "0.2.0")
+        m.setattr(etl, "EXTRACTOR_VERSION", "0.2.0")
+        etl.chitieu_etl([str(reports)], str(db_path), workers=1)
+    con = duckdb.connect(str(db_path))
+    try:  # what schema 2 held: no base, no date precision, migration 3 never applied
+        for name, kind in con.execute(
+            "SELECT table_name, table_type FROM information_schema.tables "
+            "WHERE table_type = 'VIEW' AND table_schema = 'main'"
+        ).fetchall():
+            con.execute(f'DROP {kind.split()[-1]} "{name}"')
+        con.execute("ALTER TABLE observations DROP COLUMN base_period")
+        con.execute("ALTER TABLE documents DROP COLUMN published_precision")
+        con.execute("DELETE FROM schema_migrations WHERE version >= 3")
+    finally:
+        con.close()
+
+    summary = etl.chitieu_etl([str(reports)], str(db_path), workers=1)
+
+    assert frames.EXTRACTOR_VERSION == version != "0.2.0"
+    assert summary["skipped_unchanged"] == 0, "a new extractor version reads every file again"
+    assert rows(db_path, "SELECT max(version) FROM schema_migrations") == [(3,)]
+    assert last_load(db_path) == (1, 1, 1)  # the change versioned, the level unchanged
+    assert rows(
+        db_path,
+        "SELECT measure, base_period, valid_to IS NULL, load_id FROM observations "
+        "ORDER BY measure, load_id",
+    ) == [("change_pct", None, False, 1), ("change_pct", "2022", True, 2), ("level", None, True, 1)]
+    assert {name: found for name, found in run_checks(db_path).items() if found} == {}
