@@ -11,7 +11,6 @@ product.
 from __future__ import annotations
 
 import bisect
-import functools
 import logging
 import operator
 import re
@@ -25,22 +24,9 @@ from flows.catalogue import Catalogue, Province, get_catalogue
 from flows.documents import Document, split_sentences
 from flows.folding import fast_lower, tone_form, word_set
 from flows.numbers import SCALES, Numeral, find_numerals
-from flows.periods import Mention, Period, as_stock, find_mentions, resolve
+from flows.periods import Period, find_mentions
 from flows.quantities import Unit, noun_after, unit_after
-from flows.timeframes import (
-    HOLIDAY_RE,
-    RECURRING_RE,
-    ChangeSlot,
-    Comparison,
-    against_plan,
-    assign_comparisons,
-    base_of,
-    find_comparisons,
-    month_of,
-    opens_clause,
-    publication_month,
-    publication_year,
-)
+from flows.timeframes import CHANGE_MEASURES, NOW_KINDS, SentenceTime, TimeFrames
 
 EXTRACTOR_VERSION = "0.3.0"
 """Bumped whenever the extractor may read a text differently; recorded with every load."""
@@ -115,15 +101,6 @@ _NOT_FACT_AFTER = _rx(
     r"|/\s*[^\W\d_])(?![\w])"
 )
 _GLUED_UNIT = _rx(r"(?:ha|km|kg|tấn|tạ|đ|usd|vnđ|%)(?![\w])")
-_STOCK_RE = _rx(r"lũy kế|luỹ kế|còn hiệu lực|đang hoạt động")
-_STOCK_UNITS = frozenset({"commune", "institution", "household", "border_gate"})
-"""Things counted as they stand at a date: communes, institutions, households, border gates."""
-_STOCK_WORDS_RE = _rx(
-    r"(?:t(?<![\w].)(?:ỷ|ỉ) lệ|c(?<![\w].)he phủ|b(?<![\w].)ao phủ|d(?<![\w].)ân số)(?![\w])"
-)
-"""A rate, a coverage or a population: a figure as it stands at a date, not a flow (each
-word's first letter a literal, so that the search skips to candidates in C; the look-behind
-after it says the word starts there)."""
 _KHACH_RE = _rx(r"khách(?!\s+(?:sạn|hàng)(?![\w]))")
 _PER_DAY_BEFORE = _rx(
     r"(?<![\w])(?:mỗi|một|từng|hằng|hàng|bình quân|trung bình)\s+(?:một\s+)?ngày(?![\w])"
@@ -180,7 +157,6 @@ _NATIONAL_SUBJECT_RE = _rx(
 """The country as the subject of a figure ("ngành tôm Việt Nam đạt ...")."""
 _NATIONAL_BEFORE_RE = _rx(r"(?:cả nước|toàn quốc)\s*\(\s*$")
 """A figure in brackets right after "cả nước": the national one ("bình quân cả nước (46,3%)")."""
-_PERIOD_LINK = _rx(r"\s*\(?\s*(?:là|:)\s*(?:khoảng |gần |hơn |trên |đạt )?")
 _AFTER_STOP = _rx(r"[,;:.()\s](?:(?<=\S)|(?:và|tăng|giảm|chiếm|là|so|với|trong đó)\s)")
 """Where the words after a figure stop: a punctuation mark, or a space before a linking word
 (one leading character class, so that the scan skips to candidates in C)."""
@@ -209,48 +185,28 @@ _UNIT_INDICATORS = {
     "institution": "education.vocational_institutions",
 }
 _PCT_MEASURES = frozenset({"change_pct", "change_pp", "plan_pct", "share_pct"})
-_OF_WHICH = tone_form("trong đó")
-_ATTACH_GAP_RE = _rx(r"[ \t]*(?:[^\W\d_]+[ \t]+){0,2}?(?:vào[ \t]+|trong[ \t]+)?")
 _TU = tone_form("từ")
 _CAP = tone_form("cấp")
 _CONTRIBUTES = [tone_form("đóng"), tone_form("góp")]
-_FLOWS = ("trade.", "retail.", "budget.", "tourism.", "industry.")
-"""Indicators that are flows over time: summed to a date ("lũy kế đến tháng 10") they stay
-flows from the year's start, not stocks at the date."""
-_TARGET_RE = _rx(
-    r"(?<![\w])(?:phấn đấu|mục tiêu đến|đặt mục tiêu|tầm nhìn|định hướng đến|dự báo)(?![\w])"
-)
-_STANDING_AREA_RE = _rx(
-    r"(?<![\w])diện tích(?!\s+(?:gieo|thu hoạch|trồng|xuống giống|cấy|sạ|chuyển đổi))"
-)
-_DEBT_RE = _rx(r"(?<![\w])(?:dư nợ|số dư|tồn kho)(?![\w])")
-_CHANGE_MEASURES = frozenset({"change_pct", "change_abs", "change_pp"})
+_CHANGE_MEASURES = CHANGE_MEASURES
 _MONEY = frozenset({"VND", "USD", "VND/person", "USD/person"})
 _VEHICLES = frozenset({"vehicle", "vehicle/day"})
 _REORGANISED = "2025-07-01"
 _REORGANISED_DAY = date(2025, 7, 1)
 _CLAUSE_MARK = re.compile(r"[,;:()]")
-_NOW_KINDS = frozenset(("now", "tonow"))
-_PERIOD_KINDS = frozenset(("year", "years", "nmonths", "quarter", "month", "date", "days"))
-"""Time words that name a period (not "hiện nay", not a clock time or a dateline)."""
 _UNSET: Any = object()
 
 
 @dataclass(slots=True)
 class _Span:
     """A sentence with numbers being read, and what every number of it shares: its text,
-    the period context and year it is read in, and the facts found in it so far."""
+    how its figures are dated, and the facts found in it so far."""
 
     start: int
     end: int
     national: bool
     body: str
-    context: Period | None
-    year_hint: int | None
-    stock: bool
-    target: bool
-    """A sentence of targets or plans ("phấn đấu", "mục tiêu"): provinces as they stood when
-    the target was set."""
+    time: SentenceTime
     found: list[_Found]
 
 
@@ -286,9 +242,10 @@ class _DocumentReader:
         self.mentions = find_mentions(low)
         self.mention_starts = [m.start for m in self.mentions]
         self.numerals = find_numerals(
-            low, [(m.start, m.end) for m in self.mentions if m.kind not in _NOW_KINDS]
+            low, [(m.start, m.end) for m in self.mentions if m.kind not in NOW_KINDS]
         )
         self.numeral_starts = [n.start for n in self.numerals]
+        self.time = TimeFrames(text, low, self.mentions, self.numerals, doc.published)
         codes = _codes_of(cat)
         phrases = [(*m.span(1), codes[m.group(1)]) for m in cat.phrase_scan.finditer(low)]
         phrases.sort(key=_END_START)
@@ -303,24 +260,13 @@ class _DocumentReader:
         ]
         self.places = [p for p in places if p[1] > p[0]]
         self.place_starts = [p[0] for p in self.places]
-        self.now = publication_month(doc.published)
-        self.last_period: Period | None = None
-        self.undated_bases: dict[int, Comparison] = {}
-        self.holiday = HOLIDAY_RE.search(low) is not None
-        self.recurring_starts = [m.start() for m in RECURRING_RE.finditer(low)]
-        self.comparisons = find_comparisons(low)
-        self.comparison_starts = [c.start for c in self.comparisons]
-        self.stocks = [(m.start(), m.end()) for m in _STOCK_RE.finditer(low)]
-        self.stock_starts = [s[0] for s in self.stocks]
         self.urls = (
             [m.span() for m in _URL_RE.finditer(text)] if "http" in text or "www." in text else []
         )
         self.url_starts = [u[0] for u in self.urls]
         self.province_cache: dict[tuple[str, str | None], Province | None] = {}
         self.main = self._main_province()
-        self.doc_year = self._doc_year()
         self.last_by_indicator: dict[str, tuple[str, float]] = {}
-        self.resolved: dict[tuple[int, int | None, bool], Period | None] = {}
         self.before_cache: dict[Any, Any] = {}
         self.main_cache: dict[str | None, tuple[str, Province]] = {}
         # the vintage of a figure with no period: that of the publication day
@@ -375,19 +321,6 @@ class _DocumentReader:
         best = max(counts, key=lambda k: (counts[k], -order.index(k)))
         return first[best]
 
-    def _doc_year(self) -> int | None:
-        """The year most figures of the document are about (for "8 tháng" with no year)."""
-        years = Counter(
-            m.year
-            for m in self.mentions
-            if m.year and not m.comparison and m.kind not in ("dateline", "time")
-        )
-        if years:
-            return years.most_common(1)[0][0]
-        if self.doc.published:
-            return self.doc.published.year
-        return None
-
     def _sentences(self) -> Iterable[tuple[int, int, int]]:
         """The sentences as (start, end, paragraph); the reader's split already keeps
         abbreviations ("TP. Huế") inside a sentence."""
@@ -411,197 +344,34 @@ class _DocumentReader:
     # ---- reading --------------------------------------------------------------------------
 
     def read(self) -> list[Observation]:
-        """The facts of the document, sentence by sentence, carrying the time frame: a time
-        expression that opens a clause frames what follows, the publication month stands
-        for "now", and a headline figure the body repeats takes the body's period."""
+        """The facts of the document, sentence by sentence, each dated by the time frames."""
         out: list[Observation] = []
-        context: Period | None = None
-        context_paragraph = -1
-        main: Period | None = None  # the first frame the report sets
-        unframed: list[tuple[Observation, int]] = []  # figures before the report names a frame
-        headings: list[Observation] = []
-        last_period: Period | None = None  # the period of the last figure read
-        target_frame: Period | None = None  # the horizon of the last plan or target
-        speaks_of_now = False  # the text has said "hiện nay" / "đến nay" (a frame, maybe undated)
-        low, now = self.low, self.now
-        numeral_starts, numerals = self.numeral_starts, self.numerals
+        numeral_starts, numerals, time = self.numeral_starts, self.numerals, self.time
         for start, end, paragraph in self._sentences():
-            mentions = self._mentions_in(start, end)
-            explicit = [m for m in mentions if m.kind in _PERIOD_KINDS and not m.comparison]
-            has_now = bool(mentions) and any(m.kind == "now" for m in mentions)
             i = bisect.bisect_left(numeral_starts, start)
-            has_numbers = i < len(numerals) and numerals[i].start < end
+            first_number = (
+                numerals[i].start if i < len(numerals) and numerals[i].start < end else None
+            )
             heading = self._heading(start, end)
-            target = _TARGET_RE.search(low, start, end) is not None
-            speaks_of_now = speaks_of_now or any(m.kind in _NOW_KINDS for m in mentions)
-            if not explicit and not has_numbers:
-                if has_now or heading:
-                    context = now if has_now else None
+            when = time.open_sentence(start, end, paragraph, heading, first_number)
+            if when is None or first_number is None:
                 continue
-            year_hint = self._year_hint(
-                explicit, context if context_paragraph == paragraph else None, context
-            )
-            stock = self._stock_in(start, end) or (
-                has_numbers and self._counted_at(explicit, numerals[i].start)
-            )
-            lead = _lead_of(explicit, low, start)
-            own = self._resolve(lead, year_hint, stock) if lead is not None else None
-            if has_numbers:
-                frame = context
-                if last_period is not None and low.startswith(_OF_WHICH, start):
-                    frame = last_period  # "Trong đó, ...": the parts of the figure just given
-                if target and target_frame is not None:
-                    frame = target_frame  # targets share the plan horizon set before them
-                facts = self._sentence(start, end, frame, year_hint, stock, target)
-                out.extend(facts)
-                if heading:
-                    headings.extend(facts)
-                elif main is None and not mentions and not speaks_of_now:
-                    unframed.extend((obs, start) for obs in facts)
-                if facts and not target:
-                    last_period = self.last_period
-            if target:
-                target_frame = own or target_frame
-                continue  # a plan horizon dates only its targets, not what the text says next
-            if heading:
-                if own is None:
-                    context = None
-                elif context is None:
-                    context, context_paragraph = own, paragraph
-            elif own is not None and lead is not None:
-                if context is None or opens_clause(low, start, lead.start):
-                    context, context_paragraph = own, paragraph
-            elif has_now:
-                context, context_paragraph = now, paragraph
-            elif context is not None and any(m.kind == "tonow" for m in mentions):
-                # "Lũy kế đến nay ...": what follows speaks of the same count, as it stands now
-                context = now or context
-            if main is None and context is not None:
-                main = context
-        self._date_headings(headings, out, main)
-        self._date_unframed(unframed, main)
+            found = self._sentence(when)
+            time.close_sentence(when, found, heading)
+            out.extend(f.obs for f in found)
+        time.finish(out)
         return out
 
-    def _date_unframed(self, unframed: list[tuple[Observation, int]], main: Period | None) -> None:
-        """Figures read before the report names any time frame: the frame when it is the only
-        one the report names (an excerpt that starts mid-article); else, for results against
-        the year's plan, the year of publication."""
-        single = main is not None and self._frames_named() == 1
-        plan_year = publication_year(self.doc.published)
-        for obs, sentence_start in unframed:
-            if obs.period is not None or self._recurring_at(obs.start, sentence_start):
-                continue
-            if single and main is not None:
-                obs.period = main.label
-                undated = self.undated_bases.get(id(obs))
-                if undated is not None:
-                    obs.base_period = base_of(undated, main, self.holiday)
-            elif plan_year is not None and against_plan(self.low, obs.start - 200, obs.end + 80):
-                obs.period = plan_year.label
-
-    def _frames_named(self) -> int:
-        """How many different periods the report's time words name (comparisons aside)."""
-        labels = set()
-        for m in self.mentions:
-            if m.kind in _PERIOD_KINDS and not m.comparison:
-                period = self._resolve(m, m.year or self.doc_year, False)
-                if period is not None:
-                    labels.add(period.label)
-        return len(labels)
-
-    def _date_headings(
-        self, headings: list[Observation], facts: list[Observation], main: Period | None
-    ) -> None:
-        """A headline figure the body repeats takes the body's period and base; one with no
-        time word and no repeat takes the report's main frame."""
-        if not headings:
-            return
-        heading_ids = {id(h) for h in headings}
-        body = [f for f in facts if id(f) not in heading_ids]
-        for h in headings:
-            repeat = next(
-                (
-                    f
-                    for f in body
-                    if f.unit == h.unit
-                    and f.value_low == h.value_low
-                    and f.value_high == h.value_high
-                    and f.measure == h.measure
-                ),
-                None,
-            )
-            if repeat is not None:
-                h.period, h.base_period = repeat.period, repeat.base_period
-            elif h.period is None and main is not None and h.start < 300:
-                h.period = main.label
-
-    def _counted_at(self, explicit: list[Mention], first_number: int) -> bool:
-        """True when a sentence counts what stands at a date: "tính đến ngày 31/10, toàn
-        tỉnh có 225.823 người tham gia" (a stock), not what was done up to it."""
-        low = self.low
-        for m in explicit:
-            if m.to and m.end <= first_number:
-                j = low.find(" có ", m.end, first_number + 1)
-                if j >= 0:
-                    return True
-        return False
-
-    def _recurring_at(self, pos: int, sentence_start: int) -> bool:
-        """True when words of a figure said of every year stand before `pos` in its sentence."""
-        i = bisect.bisect_right(self.recurring_starts, pos) - 1
-        return (
-            i >= 0
-            and sentence_start <= self.recurring_starts[i]
-            and pos - self.recurring_starts[i] < 120
-        )
-
-    def _stock_in(self, start: int, end: int) -> bool:
-        """True when words of a stock ("lũy kế", "đang hoạt động") stand between two offsets."""
-        i = bisect.bisect_left(self.stock_starts, start)
-        return i < len(self.stocks) and self.stocks[i][1] <= end
-
-    def _mentions_in(self, start: int, end: int) -> list[Mention]:
-        """The time expressions starting between two offsets."""
-        starts = self.mention_starts
-        i = bisect.bisect_left(starts, start)
-        return self.mentions[i : bisect.bisect_left(starts, end, i)]
-
-    def _year_hint(
-        self, explicit: list[Mention], near: Period | None, context: Period | None
-    ) -> int | None:
-        """The year of time words that give none: the sentence's own year, else that of the
-        paragraph's period, else the document's main year, else the last period's."""
-        for m in explicit:
-            if m.year:
-                return m.year
-        if near is not None:
-            return near.last.year
-        if any(m.this_year for m in explicit) and self.doc.published:
-            return self.doc.published.year
-        if self.doc_year is not None:
-            return self.doc_year
-        return context.last.year if context is not None else None
-
-    def _sentence(
-        self,
-        start: int,
-        end: int,
-        context: Period | None,
-        year_hint: int | None,
-        stock: bool,
-        target: bool = False,
-    ) -> list[Observation]:
-        """The facts of a sentence with numbers, in the period context it is read in."""
-        low = self.low
+    def _sentence(self, time: SentenceTime) -> list[_Found]:
+        """The facts of a sentence with numbers, dated as `time` says."""
+        low, start, end = self.low, time.start, time.end
         national = (
             low.find("cả nước", start, end) >= 0
             or low.find("toàn quốc", start, end) >= 0
             or low.find("việt nam", start, end) >= 0
         )
         found: list[_Found] = []
-        span = _Span(
-            start, end, national, self.text[start:end], context, year_hint, stock, target, found
-        )
+        span = _Span(start, end, national, self.text[start:end], time, found)
         self.before_cache.clear()  # its keys hold the sentence's start: none is met again
         starts = self.numeral_starts
         i = bisect.bisect_left(starts, start)
@@ -645,39 +415,7 @@ class _DocumentReader:
             f = self._fact(n, span, None, words)
             if f is not None:
                 found.append(f)
-        self._bases(span)
-        self.last_period = found[-1].period if found else None
-        return [f.obs for f in found]
-
-    def _bases(self, span: _Span) -> None:
-        """The base period of each change of a sentence, from the comparisons that close or
-        introduce it; a change compared with the previous month is that month's figure."""
-        changes = [f for f in span.found if f.measure in _CHANGE_MEASURES]
-        if not changes:
-            return
-        starts = self.comparison_starts
-        i = bisect.bisect_left(starts, span.start)
-        comparisons = self.comparisons[i : bisect.bisect_left(starts, span.end, i)]
-        if not comparisons:
-            return
-        slots = [ChangeSlot(f.obs.start, f.obs.end) for f in changes]
-        assign_comparisons(slots, comparisons, self.low)
-        holiday = self.holiday
-        monthly: set[Period] = set()
-        for f, slot in zip(changes, slots, strict=True):
-            if slot.comparison is None:
-                continue
-            period = f.period
-            if period is not None and slot.comparison.kind in ("prevmonth", "month"):
-                monthly.add(period)  # compared with a month: the figures are a month's
-                period = month_of(period)
-            f.obs.base_period = base_of(slot.comparison, period, holiday)
-            if period is None:  # dated later, from the report's frame
-                self.undated_bases[id(f.obs)] = slot.comparison
-        for f in span.found:
-            if f.period in monthly and f.period is not None:
-                f.period = month_of(f.period)
-                f.obs.period = f.period.label
+        return found
 
     def _not_a_fact(self, n: Numeral, span: _Span, words: list[str]) -> bool:
         """Years, dates, times, codes, ordinals, document numbers, captions: no fact."""
@@ -840,14 +578,7 @@ class _DocumentReader:
         elif indicator and unit_code in _MONEY and n.scaled:
             self.last_by_indicator[indicator] = (unit_code, _scale_factor(low[n.start : n.end]))
 
-        # "lũy kế" counts a stock, but a flow of the year summed to a date stays a flow
-        stock = span.stock and not (indicator is not None and indicator.startswith(_FLOWS))
-        inferred = not stock and _is_stock(unit_code, measure, indicator, low, clause, n.start)
-        period = self._period(n, span, inferred, stock)
-        if period is span.context and self._recurring_at(n.start, span.start):
-            period = None  # "hằng năm", "mỗi năm": said of every year, unless dated itself
-        if period is not None and _DEBT_RE.search(low, span.start, n.start):
-            period = as_stock(period)  # "8 tháng 2025, dư nợ ... đạt": at the 8th month's end
+        period = self.time.period_of(n, span.time, unit_code, measure, indicator, clause)
         area_code, area = self._area(n, span, clause, period)
         obs = Observation(  # positional: the fields in their CONTRACT.md order
             self.doc.doc_id,
@@ -988,138 +719,13 @@ class _DocumentReader:
                 fallback = fallback or code
         return fallback
 
-    def _resolve(
-        self, m: Mention, year_hint: int | None, stock: bool, inferred: bool = False
-    ) -> Period | None:
-        """The period of a mention; a stock told by the words ("lũy kế") is counted at the
-        date, one inferred from what is counted too unless the words say "từ đầu năm"."""
-        stock = stock or (inferred and not m.from_start)
-        key = (m.start, year_hint, stock)
-        period = self.resolved.get(key, _UNSET)
-        if period is _UNSET:
-            period = self.resolved[key] = _resolved(
-                (
-                    m.kind,
-                    m.year,
-                    m.month,
-                    m.day,
-                    m.quarter,
-                    m.months,
-                    m.from_end,
-                    m.end_year,
-                    m.end_month,
-                    m.end_day,
-                    m.to,
-                    year_hint,
-                    stock,
-                )
-            )
-        return period
-
-    def _period(self, n: Numeral, span: _Span, inferred: bool, stock: bool) -> Period | None:
-        """The period of a number: the nearest time words before it in its sentence, else the
-        first after it, else the period the text has been speaking of. A target's period is
-        its horizon ("Mục tiêu đến năm 2030, ... đạt 2 tỷ USD")."""
-        span_start, span_end, context = span.start, span.end, span.context
-        year_hint = span.year_hint
-        if span.target:
-            horizon = self._horizon(span, n)
-            if horizon is not None:
-                return horizon
-        nearest: Mention | None = None
-        all_mentions = self.mentions
-        first = bisect.bisect_left(self.mention_starts, n.start)
-        if first < len(all_mentions):  # "43,59% cuối năm 2023": the words right after it
-            m = all_mentions[first]
-            if (
-                m.start < span_end
-                and m.kind in _PERIOD_KINDS
-                and not m.comparison
-                and self._attached_to(n.end, m.start)
-            ):
-                return self._resolve(m, year_hint, stock, inferred)
-        j = first - 1
-        while j >= 0 and all_mentions[j].start >= span_start and first - j < 50:
-            m = all_mentions[j]
-            j -= 1
-            if m.end > n.start:
-                continue
-            if n.start - m.end < 30 and _PERIOD_LINK.fullmatch(self.low, m.end, n.start):
-                return self._resolve(m, year_hint, stock, inferred)
-            if m.kind in _NOW_KINDS or (m.kind in _PERIOD_KINDS and not m.comparison):
-                if self._dates_other_number(m, n, span_start) or self._aside(m, n, span_start):
-                    continue  # "giảm từ 62,28% cuối năm 2021 xuống còn 43,59%", "(năm 2023 ...)"
-                nearest = m
-                break
-        if nearest is not None:
-            if nearest.kind == "now":
-                return self.now
-            if nearest.kind == "tonow":
-                return self.now or context
-            return self._resolve(nearest, year_hint, stock, inferred)
-        j = first
-        while j < len(all_mentions) and all_mentions[j].start < span_end and j - first < 50:
-            m = all_mentions[j]
-            j += 1
-            if m.start >= n.end and m.kind in _PERIOD_KINDS and not m.comparison:
-                if self.text[m.start].isupper():
-                    break  # a capitalised time word opens a sentence the splitter missed
-                if self._dates_other_number(m, n, span_start):
-                    break  # it dates the figure it follows, not this one
-                return self._resolve(m, year_hint, stock, inferred)
-        return context
-
-    def _horizon(self, span: _Span, n: Numeral) -> Period | None:
-        """The year or years a target sentence aims at: the last named before the number,
-        else the first after it (plan words mark them as comparisons elsewhere)."""
-        mentions = self._mentions_in(span.start, span.end)
-        years = [m for m in mentions if m.kind in ("year", "years") and m.year]
-        before = [m for m in years if m.end <= n.start]
-        chosen = before[-1] if before else (years[0] if years else None)
-        return None if chosen is None else self._resolve(chosen, chosen.year, False)
-
-    def _attached_to(self, end: int, start: int) -> bool:
-        """True when a time expression at `start` follows a figure ending at `end` closely,
-        with at most a unit or a preposition between ("3 tỷ USD trong năm 2025")."""
-        return (
-            0 <= start - end <= 14
-            and not self.text[start].isupper()  # "258ha Năm 2021, ...": a sentence begins
-            and _ATTACH_GAP_RE.fullmatch(self.low, end, start) is not None
-        )
-
-    def _dates_other_number(self, m: Mention, n: Numeral, sentence_start: int) -> bool:
-        """True when the time expression follows another figure of the sentence closely,
-        so that it dates that figure."""
-        i = bisect.bisect_left(self.numeral_starts, m.start) - 1
-        if i < 0:
-            return False
-        other = self.numerals[i]
-        return (
-            other.start != n.start
-            and other.start >= sentence_start
-            and self._attached_to(other.end, m.start)
-        )
-
-    def _aside(self, m: Mention, n: Numeral, sentence_start: int) -> bool:
-        """True when the time expression stands in brackets closed before the number: an
-        aside about another period ("(năm 2023 tăng 4,6%)") dates only its own numbers."""
-        low = self.low
-        opened = low.rfind("(", sentence_start, m.start)
-        if opened <= low.rfind(")", sentence_start, m.start):
-            return False
-        closed = low.find(")", m.end, n.start)
-        if closed < 0:
-            return False
-        i = bisect.bisect_left(self.numeral_starts, opened)  # "(30/8-2/9)" names the period
-        return i < len(self.numerals) and self.numerals[i].start < closed
-
     def _area(
         self, n: Numeral, span: _Span, clause: int, period: Period | None
     ) -> tuple[str | None, str]:
         """The province code (as it stood in the period) and the most specific place named."""
         # the catalogue tells only before / after the reorganisation apart
         # the code in force at the end of the period; a target's as it stood when it was set
-        if period is not None and not span.target:
+        if period is not None and not span.time.target:
             on: str | None = _REORGANISED if period.last >= _REORGANISED_DAY else None
         else:
             on = self.published_on
@@ -1172,32 +778,6 @@ class _DocumentReader:
 
 
 _TRIM = _QUAL_WORDS | _CUE_WORDS | _FILLERS | word_set("xấp xỉ tính dự kiến báo chưa tới đến đầy")
-
-
-def _lead(explicit: list[Mention]) -> Mention | None:
-    """The time expression that frames a sentence: its first, unless that is the day of an
-    event ("Ngày 26/10, Sở ... cho biết, trong tháng 10 ...") and a longer period follows."""
-    if not explicit:
-        return None
-    first = explicit[0]
-    if first.kind == "date" and not first.to:
-        return next((m for m in explicit[1:] if m.kind != "date" and m.within), first)
-    return first
-
-
-def _lead_of(explicit: list[Mention], low: str, start: int) -> Mention | None:
-    """`_lead`, and after a dateline ("Lạng Sơn, ngày 12/10/2025 – ..., 9 tháng đầu năm 2025,
-    ...") the period that opens a clause of its own."""
-    lead = _lead(explicit)
-    if lead is not None and lead.kind == "date" and not lead.to:
-        for m in explicit[1:]:
-            if (
-                m.kind != "date"
-                and low.startswith(",", m.end)
-                and opens_clause(low, start, m.start)
-            ):
-                return m
-    return lead
 
 
 def _values(
@@ -1341,47 +921,6 @@ def _cue_and_qualifier(words: list[str]) -> tuple[str | None, str | None]:
         elif cue == "bằng" and w in ("không", "chưa"):
             qual = f"{w} bằng"
     return cue, qual
-
-
-@functools.lru_cache(maxsize=4096)
-def _resolved(key: tuple[Any, ...]) -> Period | None:
-    """`resolve` of a mention given by its fields (many mentions of a corpus are alike)."""
-    (kind, year, month, day, quarter, months, from_end, end_year, end_month, end_day, to) = key[:11]
-    year_hint, stock = key[11:]
-    mention = Mention(
-        0,
-        0,
-        kind,
-        year=year,
-        month=month,
-        day=day,
-        quarter=quarter,
-        months=months,
-        from_end=from_end,
-        end_year=end_year,
-        end_month=end_month,
-        end_day=end_day,
-        to=to,
-    )
-    return resolve(mention, year_hint, stock)
-
-
-def _is_stock(
-    unit: str, measure: str, indicator: str | None, low: str, clause: int, pos: int
-) -> bool:
-    """True when a figure is a stock counted at a date (communes, institutions, households,
-    border gates; a rate, a coverage, a population), not a flow over the time to that date."""
-    if measure not in ("level", "share_pct"):
-        return False
-    if unit in _STOCK_UNITS or indicator == "population.total":
-        return True
-    if unit in _MONEY and _DEBT_RE.search(low, clause, pos):
-        return True  # credit outstanding, balances: a stock at a date
-    if unit == "ha" and _STANDING_AREA_RE.search(low, clause, pos):
-        return True  # "diện tích cà phê toàn tỉnh": the area standing at a date
-    return (unit == "percent" or unit == "person") and bool(
-        _STOCK_WORDS_RE.search(low, clause, pos)
-    )
 
 
 def _scale_factor(low_numeral: str) -> float:

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from flows.bases import find_comparisons, shift_months, shift_years
 from flows.documents import Document, doc_id_of, normalise, split_sentences
 from flows.observations import Observation, extract_observations
 from flows.periods import Period, interval
-from flows.timeframes import find_comparisons, shift_months, shift_years
 
 
 def facts(text: str, published: date | None = None, precision: str = "day") -> list[Observation]:
