@@ -186,6 +186,7 @@ _UNIT_INDICATORS = {
 }
 _PCT_MEASURES = frozenset({"change_pct", "change_pp", "plan_pct", "share_pct"})
 _TU = tone_form("từ")
+_RESPECTIVELY = tone_form("lần lượt")
 _CAP = tone_form("cấp")
 _CONTRIBUTES = [tone_form("đóng"), tone_form("góp")]
 _CHANGE_MEASURES = CHANGE_MEASURES
@@ -294,7 +295,7 @@ class _DocumentReader:
         found = self.main_cache.get(on)
         if found is None:
             province = self._province(main.name, on) or main
-            found = self.main_cache[on] = (main.full_name or main.name, province)
+            found = self.main_cache[on] = (_unit_name(main), province)
         return found
 
     def _main_province(self) -> Province | None:
@@ -415,7 +416,27 @@ class _DocumentReader:
             f = self._fact(n, span, None, words)
             if f is not None:
                 found.append(f)
+        if len(found) > 1 and low.find(_RESPECTIVELY, start, end) >= 0:
+            self._respectively(span)
         return found
+
+    def _respectively(self, span: _Span) -> None:
+        """ "Lạng Sơn và Cao Bằng lần lượt là 2 tỷ USD và 500 triệu USD": the figures after
+        "lần lượt" take the provinces named before it, in order."""
+        at = self.low.find(_RESPECTIVELY, span.start, span.end)
+        i = bisect.bisect_left(self.province_starts, span.start)
+        named = [p for p in self.provinces[i:] if p[1] <= at]
+        after = [f for f in span.found if f.obs.start > at]
+        if len(named) < 2 or len(after) < len(named):
+            return
+        for f, (start, end) in zip(after, named, strict=False):
+            period = f.period
+            on = _REORGANISED if period is not None and period.last >= _REORGANISED_DAY else None
+            province = self._province(self.text[start:end], on)
+            if province is not None:
+                f.obs.area_code = province.code
+                named_unit = self._province(self.text[start:end], None)
+                f.obs.area = _unit_name(named_unit) if named_unit else self.text[start:end]
 
     def _not_a_fact(self, n: Numeral, span: _Span, words: list[str]) -> bool:
         """Years, dates, times, codes, ordinals, document numbers, captions: no fact."""
@@ -746,6 +767,8 @@ class _DocumentReader:
             start, end = self.provinces[i]
             name = self.text[start:end]
             province = self._province(name, on)
+            named = self._province(name, None)  # the unit the text names, maybe a former one
+            name = _unit_name(named) if named is not None else name
         if province is None and self.main is not None:
             name, province = self._main_on(self.main, on)
         area = name
@@ -778,6 +801,12 @@ class _DocumentReader:
 
 
 _TRIM = _QUAL_WORDS | _CUE_WORDS | _FILLERS | word_set("xấp xỉ tính dự kiến báo chưa tới đến đầy")
+
+
+def _unit_name(province: Province) -> str:
+    """A province as `area` names it: "tỉnh Lạng Sơn", "thành phố Hà Nội"."""
+    full = province.full_name or province.name
+    return full[:1].lower() + full[1:]
 
 
 def _values(

@@ -45,7 +45,7 @@ UNITS = ["tỷ đồng", "triệu USD", "lao động", "ha", "tấn", "dự án"
 SUBJECTS = ["kim ngạch xuất khẩu", "thu ngân sách", "vốn đầu tư", "sản lượng lương thực"]
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=2000)
 @given(
     st.integers(min_value=1, max_value=10**9),
     decimal_digits,
@@ -69,7 +69,7 @@ def test_spans_point_at_the_number(
     assert abs(fact.value_low) >= expected * (1 - 1e-9) or unit == "%"
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=2000)
 @given(st.text(max_size=400))
 def test_arbitrary_unicode_never_raises(text: str) -> None:
     doc = document(text)
@@ -85,7 +85,7 @@ TOKENS += ["đến", "từ", "hai", "mươi", "rưỡi", "phẩy", "\n", "Đ", "
 NOISY = st.lists(st.sampled_from(TOKENS), max_size=60).map(" ".join)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=2000)
 @given(NOISY)
 def test_number_like_noise_never_raises(text: str) -> None:
     doc = document(text)

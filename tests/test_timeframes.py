@@ -329,6 +329,23 @@ CASES: list[tuple[str, str, date | None, list[dict[str, Any]]]] = [
         date(2022, 11, 1),
         [{"area_code": "15", "period": "2022"}, {"area_code": "15", "period": "2025"}],
     ),
+    (
+        "a list of provinces 'lần lượt là' gives each figure its own province",
+        "Năm 2024, kim ngạch xuất khẩu của tỉnh Lạng Sơn và tỉnh Cao Bằng lần lượt là 2 tỷ USD "
+        "và 500 triệu USD.",
+        None,
+        [
+            {"area_code": "20", "area": "tỉnh Lạng Sơn", "value": 2e9},
+            {"area_code": "04", "area": "tỉnh Cao Bằng", "value": 5e8},
+        ],
+    ),
+    (
+        "the report's province is named one way in every fact of it",
+        "Quảng Ninh: du lịch khởi sắc\n\nNăm 2023, tỉnh Quảng Ninh đón 15 triệu lượt khách. "
+        "Doanh thu du lịch đạt 30.000 tỷ đồng.",
+        None,
+        [{"area": "tỉnh Quảng Ninh"}, {"area": "tỉnh Quảng Ninh"}],
+    ),
     # ---- item 6 of the issue: found by hand ---------------------------------------------------
     (
         "a line wrapped inside a sentence does not end it",
