@@ -11,6 +11,7 @@ product.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import logging
 import operator
 import re
@@ -93,7 +94,6 @@ _NOT_FACT_PAIRS = frozenset(
         "tiểu khu",
         "khu phố",
         "phiên bản",
-        "khu vực",
     )
 )
 _NOT_FACT_AFTER = _rx(
@@ -188,6 +188,9 @@ _PCT_MEASURES = frozenset({"change_pct", "change_pp", "plan_pct", "share_pct"})
 _TU = tone_form("từ")
 _RESPECTIVELY = tone_form("lần lượt")
 _CAP = tone_form("cấp")
+_CHANGE_VERBS = frozenset(tone_form(w) for w in ("tăng", "giảm"))
+_AREA_LABEL = tone_form("khu vực")
+"""Before a number with no unit, part of a name or a level ("cấp 2", "Khu vực 2"): no count."""
 _CONTRIBUTES = [tone_form("đóng"), tone_form("góp")]
 _CHANGE_MEASURES = CHANGE_MEASURES
 _MONEY = frozenset({"VND", "USD", "VND/person", "USD/person"})
@@ -438,6 +441,21 @@ class _DocumentReader:
                 named_unit = self._province(self.text[start:end], None)
                 f.obs.area = _unit_name(named_unit) if named_unit else self.text[start:end]
 
+    def _in_percent_list(self, n: Numeral, span: _Span, words: list[str]) -> bool:
+        """True when a bare number continues a list of percent changes of its sentence
+        ("Bia giảm 12,23%; Gỗ giảm 15,38, săm xe máy giảm 12,65%"): it is one of them."""
+        found = span.found
+        return (
+            not n.scaled
+            and bool(found)
+            and found[-1].percent
+            and found[-1].measure in ("change_pct", "change_pp")
+            and bool(words)
+            and words[-1] in _CHANGE_VERBS
+            and n.end < len(self.text)
+            and self.text[n.end] in ",;. "
+        )
+
     def _not_a_fact(self, n: Numeral, span: _Span, words: list[str]) -> bool:
         """Years, dates, times, codes, ordinals, document numbers, captions: no fact."""
         j = bisect.bisect_left(self.mention_starts, n.end) - 1
@@ -489,12 +507,16 @@ class _DocumentReader:
             unit = unit_after(low, n.end, span.end)
             if unit is not None:
                 unit_code, factor, end, known = unit.code, unit.factor, unit.end, unit.known
+            elif self._in_percent_list(n, span, words):
+                n = dataclasses.replace(n, percent=True)  # "giảm 12,23%; ... giảm 15,38, ..."
+                unit_code, factor, end, known = "percent", 1.0, n.end, True
             else:
                 unit_code, factor, end, known = "count", 1.0, n.end, False
         if n.spelled and not known and not n.scaled:
             return None
-        if unit is None and words and words[-1] == _CAP and whole is None and not n.percent:
-            return None  # "công nghiệp cấp 2": a level of a classification, not a count
+        label = bool(words) and (words[-1] == _CAP or " ".join(words[-2:]) == _AREA_LABEL)
+        if label and unit is None and whole is None and not n.percent:
+            return None  # "công nghiệp cấp 2", "Chi nhánh Khu vực 2": a label, not a count
         bare = unit is None and whole is None and not n.percent and not n.times
         if bare and not n.scaled and span.start < n.start - 1:
             word = _CAPITALISED.search(text, max(span.start, n.start - 30), n.start - 1)

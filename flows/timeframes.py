@@ -58,6 +58,9 @@ _TARGET_RE = _rx(
     r"(?<![\w])(?:phấn đấu|mục tiêu đến|đặt mục tiêu|tầm nhìn|định hướng đến|dự báo)(?![\w])"
 )
 """A sentence of targets or forecasts: dated by its horizon, provinces as they stood then."""
+_PROGRAMME_RE = _rx(
+    r"(?<![\w])(?:nghị quyết|kế hoạch|chương trình|đề án|chiến lược|quy hoạch)(?![\w])"
+)
 _STOCK_RE = _rx(r"lũy kế|luỹ kế|còn hiệu lực|đang hoạt động")
 _STOCK_UNITS = frozenset({"commune", "institution", "household", "border_gate"})
 """Things counted as they stand at a date: communes, institutions, households, border gates."""
@@ -279,6 +282,12 @@ class TimeFrames:
         )
         lead = lead_mention(explicit, low, start)
         own = self._resolve(lead, year_hint, stock) if lead is not None else None
+        if (
+            lead is not None
+            and lead.kind == "years"
+            and _PROGRAMME_RE.search(low, start, lead.start)
+        ):
+            target = True  # "Nghị quyết ... giai đoạn 2021 – 2025": a plan's horizon, no frame
         frame = st.context
         if st.last_period is not None and low.startswith(_OF_WHICH, start):
             frame = st.last_period  # "Trong đó, ...": the parts of the figure just given

@@ -201,6 +201,13 @@ CASES: list[tuple[str, str, date | None, list[dict[str, Any]]]] = [
             {"period": "2023", "measure": "level", "value": 22.1},
         ],
     ),
+    (
+        "a programme's years ('Nghị quyết ... giai đoạn 2021 – 2025') frame nothing",
+        "Thực hiện Nghị quyết của Tỉnh ủy Quảng Trị giai đoạn 2021 – 2025.\n\nCụ thể, tỷ lệ hộ "
+        "nghèo giảm còn 12,5% vào cuối năm 2023. Còn tại 40 xã nghèo, tỷ lệ hộ nghèo giảm mạnh.",
+        date(2024, 4, 1),
+        [{"period": "2023", "value": 12.5}, {"period": "2023", "value": 40}],
+    ),
     # ---- base_period --------------------------------------------------------------------------
     (
         "'so với cùng kỳ' is the fact's period one year earlier",
@@ -345,6 +352,19 @@ CASES: list[tuple[str, str, date | None, list[dict[str, Any]]]] = [
         "Doanh thu du lịch đạt 30.000 tỷ đồng.",
         None,
         [{"area": "tỉnh Quảng Ninh"}, {"area": "tỉnh Quảng Ninh"}],
+    ),
+    (
+        "a bare number in a list of percent changes is one of them",
+        "Năm 2024, sản lượng bia của tỉnh Hải Phòng giảm 12,2%; gỗ xẻ giảm 15,4, gạch giảm 9,1%.",
+        None,
+        [{"unit": "percent"}, {"unit": "percent", "value": -15.4}, {"value": -9.1}],
+    ),
+    (
+        "a number naming a level or a region ('cấp 2', 'Khu vực 2') counts nothing",
+        "Theo Ngân hàng Nhà nước Chi nhánh Khu vực 2, ngành công nghiệp cấp 2 của tỉnh Bình "
+        "Dương tăng 8% trong năm 2024.",
+        None,
+        [{"value": 8, "unit": "percent"}],
     ),
     # ---- item 6 of the issue: found by hand ---------------------------------------------------
     (
