@@ -462,7 +462,8 @@ def _plain(m: re.Match[str]) -> Numeral | None:
         end = start + len(a) if ap is None else start + len(a) + len(ap)
         return Numeral(start, end, value, value, percent, False, False, scaled)
     high = _AMOUNTS[b]
-    if high is None:
+    if high is None or (ap is not None and bp is not None and _listed(m, value, high)):
+        # "40,97% - 16,18% - 39,77%": shares listed with dashes, each with its own sign
         end = m.end("ap") if percent else m.end("a")
         return Numeral(start, end, value, value, percent=percent, scaled=scaled)
     b_scale = _scale_of(b)
@@ -472,6 +473,15 @@ def _plain(m: re.Match[str]) -> Numeral | None:
     end = m.end("bp") if bp is not None else m.end("b")
     low_value, high_value = min(value, high), max(value, high)
     return Numeral(start, end, low_value, high_value, percent=percent, scaled=scaled or b_scale > 1)
+
+
+def _listed(m: re.Match[str], first: float, second: float) -> bool:
+    """True when two percents joined by a dash are items of a list, not a range: they fall,
+    or a dash joins them to a figure before ("... - 16,18% - 39,77%")."""
+    if second < first:
+        return True
+    before = m.string[max(0, m.start() - 4) : m.start()].rstrip()
+    return before.endswith(("-", "–")) and before[:-1].rstrip()[-1:] in ("%", *"0123456789")
 
 
 def find_numerals(low: str, skip: Sequence[tuple[int, int]] = ()) -> list[Numeral]:

@@ -149,6 +149,7 @@ _AFTER_RE = _rx(
 _GROWTH_RE = _rx(r"tăng trưởng|tốc độ tăng|grdp|tổng sản phẩm")
 """Words of growth: a percent that "đạt" after them is a growth rate (GRDP's too: GRDP
 itself is an amount, so "GRDP quý 3 ước đạt 9,45%" is its growth)."""
+_STRUCTURE_RE = _rx(r"(?<![\w])(?:cơ cấu|tỷ trọng|tỉ trọng)(?![\w])")
 _RATE_RE = _rx(r"t(?<![\w].)(?:ỷ|ỉ) lệ")
 _NATIONAL_RE = _rx(r"\s*(?:tính chung\s+|trên\s+|trong\s+)?(?:cả nước|toàn quốc)(?![\w])")
 _NATIONAL_SUBJECT_RE = _rx(
@@ -604,6 +605,10 @@ class _DocumentReader:
                 measure, sign = prev.measure, prev.sign
             elif cue in (None, "đạt", "là", "với") and _GROWTH_RE.search(low, clause, n.start):
                 measure = "change_pct"
+            elif cue in (None, "là") and _STRUCTURE_RE.search(
+                low, max(span.start, n.start - 150), n.start
+            ):
+                measure = "share_pct"  # "cơ cấu kinh tế ... tương ứng là 40,97% - 16,18%"
         elif cue in ("tăng", "tăng thêm", "thêm") or sign_char == "+":
             measure = "change_abs"
         elif cue in ("giảm", "giảm đi") or sign_char in ("-", "−"):

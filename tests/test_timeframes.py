@@ -366,6 +366,18 @@ CASES: list[tuple[str, str, date | None, list[dict[str, Any]]]] = [
         None,
         [{"value": 8, "unit": "percent"}],
     ),
+    (
+        "percents listed with dashes, each with its own sign, are a list of shares",
+        "Năm 2024, cơ cấu kinh tế khu vực I - II - III của tỉnh Bạc Liêu tương ứng là "
+        "40,97% - 16,18% - 39,77%. Mục tiêu tăng trưởng năm 2025 là 7 - 7,5%.",
+        None,
+        [
+            {"value": 40.97, "measure": "share_pct"},
+            {"value": 16.18, "measure": "share_pct"},
+            {"value": 39.77, "measure": "share_pct"},
+            {"value": None, "value_low": 7, "value_high": 7.5},
+        ],
+    ),
     # ---- item 6 of the issue: found by hand ---------------------------------------------------
     (
         "a line wrapped inside a sentence does not end it",
