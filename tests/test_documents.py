@@ -414,6 +414,26 @@ def test_sidecar_wins_over_front_matter_and_page(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("published", "day", "precision"),
+    [
+        ("2025-08-26", date(2025, 8, 26), "day"),
+        ("26/08/2025", date(2025, 8, 26), "day"),
+        ("2025-08", date(2025, 8, 1), "month"),
+        ("08/2025", date(2025, 8, 1), "month"),
+    ],
+)
+def test_a_publication_date_is_kept_with_its_precision(tmp_path, published, day, precision):
+    write(tmp_path, "bao_cao.meta.json", json.dumps({"published": published}))
+    doc = read_document(write(tmp_path, "bao_cao.txt", REPORT))
+    assert (doc.published, doc.published_precision) == (day, precision)
+
+
+def test_a_report_without_a_date_has_no_precision(tmp_path):
+    doc = read_document(write(tmp_path, "bao_cao.txt", REPORT))
+    assert (doc.published, doc.published_precision) == (None, None)
+
+
+@pytest.mark.parametrize(
     ("meta", "reason"),
     [
         ("{not json", "not readable JSON"),
