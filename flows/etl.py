@@ -340,4 +340,5 @@ def serve_schedule(
         },
         tags=["chitieu"],
         limit=1,
+        print_starting_message=False,  # the CLI says how to start a run on this server
     )

@@ -64,7 +64,7 @@ class DocumentModel(pa.DataFrameModel):
     url: str = pa.Field(nullable=True)
     province: str = pa.Field(nullable=True)
     format: str = pa.Field(str_length={"min_value": 1})
-    encoding: str = pa.Field(str_length={"min_value": 1})
+    encoding: str = pa.Field(nullable=True, str_length={"min_value": 1})
     content_hash: str = pa.Field(str_length={"min_value": 1})
     size_bytes: int = pa.Field(ge=0)
     n_chars: int = pa.Field(ge=0)
