@@ -464,8 +464,8 @@ def _checkpoint(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     except duckdb.Error as exc:
         raise WarehouseError(
             f"the load was committed to {db_path}.wal but writing it into {db_path} failed: "
-            f"{_one_line(exc)}; free space and run again (the log is applied when the file "
-            "is next opened)"
+            f"{_one_line(exc)}; free space and run again (the next run writes the log into "
+            "the file; readers see the load already)"
         ) from None
 
 
