@@ -616,6 +616,13 @@ def test_the_test_session_has_its_own_prefect_home():
     assert "PREFECT_API_URL" not in os.environ
 
 
+def test_a_run_in_the_environment_the_tests_inherit_loads(tmp_path: Path):
+    """`chitieu run` with the test session's own environment, nothing added: its embedded
+    Prefect server keeps its flow runs in the session's Prefect home."""
+    out = chitieu("run", str(SEED_REPORTS), "--db", str(tmp_path / "w.duckdb"), "--quiet")
+    assert out.returncode == 0, out.stderr
+
+
 def test_running_tests_leaves_the_users_prefect_home_untouched(tmp_path: Path):
     home = tmp_path / "home"
     home.mkdir()
@@ -629,7 +636,8 @@ def test_running_tests_leaves_the_users_prefect_home_untouched(tmp_path: Path):
             "-q",
             "-p",
             "no:cacheprovider",
-            "tests/test_guards_warehouse.py::test_an_empty_input_folder_is_an_error_naming_it",
+            "tests/test_guards_warehouse.py::test_a_run_in_the_environment_the_tests_inherit_loads",
+            "tests/test_guards_warehouse.py::test_an_unchanged_run_still_publishes_facts_per_indicator_by_name",
         ],
         capture_output=True,
         text=True,
@@ -638,7 +646,7 @@ def test_running_tests_leaves_the_users_prefect_home_untouched(tmp_path: Path):
         cwd=PROJECT_ROOT,
     )
     assert inner.returncode == 0, inner.stdout[-3000:]
-    assert "1 passed" in inner.stdout
+    assert "2 passed" in inner.stdout
     assert not (home / ".prefect").exists(), "a test wrote into the user's Prefect home"
 
 
