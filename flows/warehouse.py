@@ -361,6 +361,8 @@ def load(
         _checkpoint(con, db_path)
         return result
     except duckdb.Error as exc:
+        if damaged(exc):
+            raise _open_error(db_path, exc) from None
         raise WarehouseError(
             f"loading into {db_path} failed, nothing was written: {_one_line(exc)}"
         ) from None
@@ -496,6 +498,8 @@ def known_inputs(
     except IntegrityError as exc:
         raise WarehouseError(str(exc)) from None
     except duckdb.Error as exc:
+        if damaged(exc):
+            raise _open_error(db_path, exc) from None
         raise WarehouseError(f"reading {db_path} failed: {_one_line(exc)}") from None
     finally:
         con.close()

@@ -362,6 +362,25 @@ def test_a_truncated_warehouse_is_refused_and_left_as_it_is(big_warehouse: Path,
     assert not Path(f"{big_warehouse}.wal").exists()
 
 
+def test_a_warehouse_with_garbled_blocks_is_refused_and_left_as_it_is(
+    big_warehouse: Path, tmp_path: Path
+):
+    size = big_warehouse.stat().st_size
+    with big_warehouse.open("r+b") as fh:
+        for where in (0.3, 0.5, 0.7, 0.9):  # bytes overwritten inside the data blocks
+            fh.seek(int(size * where))
+            fh.write(b"\xff" * 64)
+    before = digest(big_warehouse)
+    folder = reports(tmp_path / "base", 300)  # the same reports, so the load reads their facts
+    for path in list(folder.iterdir())[::10]:
+        path.write_text(path.read_text(encoding="utf-8").replace("60%", "61%"), encoding="utf-8")
+    out = chitieu("run", str(folder), "--db", str(big_warehouse), env=cli_env(tmp_path))
+    assert out.returncode == 2
+    [line] = error_lines(out)
+    assert str(big_warehouse) in line and "damaged" in line and "checksum" in line
+    assert digest(big_warehouse) == before
+
+
 def test_a_warehouse_of_a_newer_chitieu_is_refused_naming_both_versions(
     warehouse: Path, tmp_path: Path
 ):
