@@ -123,7 +123,7 @@ def extract(
         list(OBSERVATION_FIELDS),
         ([[r[k] for k in OBSERVATION_FIELDS]] for r in records),
         fmt.value,
-        None,
+        0,  # every fact: extract reads files the user chose, not a warehouse
     )
     if missing or rejects:
         raise typer.Exit(1)
