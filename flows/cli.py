@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import os
+import shlex
+import shutil
 import signal
 import sys
 from contextlib import AbstractContextManager
@@ -18,11 +19,12 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 
 from flows.documents import discover, read_documents
 from flows.observations import OBSERVATION_FIELDS, extract_observations
+from flows.output import TABLE_LIMIT, write_rows
 from flows.server import EmbeddedServer, ServerError, check_api, prefect_api
 from flows.settings import get_settings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Iterable, Sequence
 
 app = typer.Typer(
     help="chitieu: Vietnamese provincial reports into a versioned DuckDB warehouse of facts.",
@@ -53,7 +55,32 @@ PathsArgument = Annotated[
     list[Path] | None, typer.Argument(help="Report files or folders (default: seeds/reports).")
 ]
 FullOption = Annotated[
-    bool, typer.Option("--full", help="Input is a full snapshot: close facts of absent reports.")
+    bool,
+    typer.Option(
+        "--full",
+        help="Input is a full snapshot: close facts of absent reports (never more than half "
+        "of the current reports without --yes).",
+        metavar="",
+    ),
+]
+YesOption = Annotated[
+    bool,
+    typer.Option(
+        "--yes",
+        help="With --full: close the absent reports' facts even when they are more than half "
+        "of the current reports.",
+        metavar="",
+    ),
+]
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        min=0,
+        help=f"Print at most N rows (0: all). Default: all for csv and jsonl, {TABLE_LIMIT} "
+        "for a table, which must hold its rows before printing.",
+        metavar="N",
+    ),
 ]
 QueryFormatOption = Annotated[QueryFormat, typer.Option("--format", help="Output format.")]
 DbOption = Annotated[
@@ -93,7 +120,10 @@ def extract(
         typer.echo(f"chitieu: rejected {reject.source}: {reject.reason}", err=True)
     records = (o.to_record() for doc in docs for o in extract_observations(doc))
     _print_rows(
-        list(OBSERVATION_FIELDS), ([r[k] for k in OBSERVATION_FIELDS] for r in records), fmt.value
+        list(OBSERVATION_FIELDS),
+        ([[r[k] for k in OBSERVATION_FIELDS]] for r in records),
+        fmt.value,
+        0,  # every fact: extract reads files the user chose, not a warehouse
     )
     if missing or rejects:
         raise typer.Exit(1)
@@ -104,13 +134,20 @@ def run(
     paths: PathsArgument = None,
     db: DbOption = None,
     full: FullOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    yes: YesOption = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print nothing but errors and waits.", metavar=""),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON.", metavar="")
+    ] = False,
 ) -> None:
     """Run the ETL flow (a real Prefect flow run) over reports into the warehouse.
 
     Exit status: 0 when every file and fact loaded, 1 when some were rejected
-    (see the `rejects` table), 2 on a usage or warehouse error.
+    (see the `rejects` table), 2 on a usage or warehouse error or an input folder
+    without report files.
     """
     settings = get_settings()
     db_path = db or settings.db_path
@@ -126,7 +163,7 @@ def run(
 
     etl.preload()
     with _prefect_api(server):
-        summary = _run_flow(inputs, db_path, full, show_progress=not (quiet or as_json))
+        summary = _run_flow(inputs, db_path, full, yes, show_progress=not (quiet or as_json))
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, default=str))
     elif not quiet:
@@ -135,7 +172,9 @@ def run(
         raise typer.Exit(1)
 
 
-def _run_flow(inputs: Sequence[Path], db_path: Path, full: bool, show_progress: bool) -> dict:
+def _run_flow(
+    inputs: Sequence[Path], db_path: Path, full: bool, yes: bool, show_progress: bool
+) -> dict:
     """Run the flow, with a progress bar over files on a terminal."""
     from rich.progress import Progress
 
@@ -152,8 +191,8 @@ def _run_flow(inputs: Sequence[Path], db_path: Path, full: bool, show_progress: 
 
         etl.add_progress_hook(advance)
         try:
-            return etl.chitieu_etl([str(p) for p in inputs], str(db_path), full)
-        except WarehouseError as exc:
+            return etl.chitieu_etl([str(p) for p in inputs], str(db_path), full, confirm_full=yes)
+        except (WarehouseError, etl.NoReports) as exc:
             raise _fail(str(exc)) from None
         finally:
             etl.remove_progress_hook(advance)
@@ -208,13 +247,31 @@ def _print_summary(summary: dict[str, Any]) -> None:
         f"rows rejected    {summary['rejected']}",
         f"warehouse        {summary['warehouse']} (load {summary['load_id']})",
     ]
+    closed = summary.get("closed_sources") or []
+    if closed:
+        more = f" and {len(closed) - 10} more" if len(closed) > 10 else ""
+        shown = ", ".join(closed[:10]) + more
+        out.append(f"reports closed   {len(closed)} (absent from this full snapshot): {shown}")
     for r in summary["rejects"][:10]:
         out.append(f"  rejected {r['source']}: {r['reason']}")
     out.append(
-        'try              chitieu query "SELECT indicator, value, unit, period, area_code '
-        'FROM observations_current LIMIT 10"'
+        f"try              {_self_command()} query "
+        '"SELECT indicator, value, unit, period, area_code FROM observations_current LIMIT 10"'
     )
     typer.echo("\n".join(out))
+
+
+def _self_command() -> str:
+    """How to call this same chitieu again from the current directory: `chitieu` when that
+    name finds it on PATH, else the path it was started by (`.venv/bin/chitieu`, or the
+    interpreter with `-m flows`)."""
+    started = Path(sys.argv[0])
+    if started.name == "__main__.py":
+        return f"{shlex.quote(sys.executable)} -m flows"
+    on_path = shutil.which("chitieu")
+    if on_path and Path(on_path).resolve() == started.resolve():
+        return "chitieu"
+    return shlex.quote(str(started))
 
 
 @app.command()
@@ -225,8 +282,12 @@ def query(
     ] = None,
     db: DbOption = None,
     fmt: QueryFormatOption = QueryFormat.table,
+    limit: LimitOption = None,
 ) -> None:
-    """Run SQL against the warehouse, opened read-only."""
+    """Run one SQL statement against the warehouse, opened read-only, with no writable path.
+
+    Rows print as they are fetched (csv, jsonl); a table shows the first rows only.
+    """
     if (sql is None) == (file is None):
         raise _fail("give either a SQL statement or --file FILE")
     if file is not None:
@@ -234,10 +295,7 @@ def query(
             sql = file.read_text(encoding="utf-8")
         except OSError as exc:
             raise _fail(f"{file}: {exc.strerror or exc}") from None
-    from flows.warehouse import query as run_query
-
-    columns, rows = _read_warehouse(db, lambda path: run_query(path, sql or ""))
-    _print_rows(columns, rows, fmt.value)
+    _stream_warehouse(db, sql or "", None, fmt.value, limit)
 
 
 @app.command()
@@ -250,53 +308,52 @@ def history(
     ] = None,
     db: DbOption = None,
     fmt: QueryFormatOption = QueryFormat.table,
+    limit: LimitOption = None,
 ) -> None:
-    """Show every version of the facts, oldest first."""
-    from flows.warehouse import history as fact_history
+    """Show every version of the facts, grouped by source and fact (key), each fact's
+    versions oldest first."""
+    from flows.warehouse import history_sql
 
-    columns, rows = _read_warehouse(
-        db, lambda path: fact_history(path, source=source, indicator=indicator)
-    )
-    _print_rows(columns, rows, fmt.value)
+    params = {"source": source, "indicator": indicator}
+    _stream_warehouse(db, history_sql(), params, fmt.value, limit)
 
 
-def _read_warehouse(
-    db: Path | None, read: Callable[[Path], tuple[list[str], list[tuple[Any, ...]]]]
-) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Rows read from the warehouse file; a missing file or a warehouse error is one line."""
-    from flows.warehouse import WarehouseError
+def _stream_warehouse(
+    db: Path | None, sql: str, params: dict[str, Any] | None, fmt: str, limit: int | None
+) -> None:
+    """The rows of a read-only statement printed as they are fetched; a missing file or a
+    warehouse error is an error line (with DuckDB's hints for a query)."""
+    from flows.warehouse import WarehouseError, read_rows
 
     db_path = db or get_settings().db_path
     if not db_path.exists():
         raise _fail(f"{db_path}: no warehouse yet; run `chitieu run` first")
     try:
-        return read(db_path)
+        with read_rows(db_path, sql, params) as (columns, batches):
+            _print_rows(columns, batches, fmt, limit)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
 
 
-def _print_rows(columns: list[str], rows: Iterator[Sequence[Any]] | list, fmt: str) -> None:
-    """Rows on stdout as JSON lines, CSV or a table."""
-    out = sys.stdout
-    if fmt == "jsonl":
-        for row in rows:
-            out.write(
-                json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str)
-                + "\n"
-            )
-    elif fmt == "csv":
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(*columns)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        Console(file=out, width=max(120, len(columns) * 14)).print(table)
-    out.flush()
+def _print_rows(
+    columns: list[str], batches: Iterable[Sequence[Sequence[Any]]], fmt: str, limit: int | None
+) -> None:
+    """Rows on stdout as JSON lines, CSV or a table (a table at most `TABLE_LIMIT` rows
+    unless `limit` says otherwise; 0 is no limit), with a note on stderr when rows were
+    left out. A reader that stops early (`| head`) ends the output quietly."""
+    if limit is None:
+        limit = TABLE_LIMIT if fmt == "table" else 0
+    try:
+        written, more = write_rows(columns, batches, fmt, limit=limit or None)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
+    if more:
+        typer.echo(
+            f"chitieu: showing the first {written:,} rows; more were not fetched "
+            "(--limit N shows more, --limit 0 all; --format csv or jsonl streams every row)",
+            err=True,
+        )
 
 
 @app.command()
@@ -304,11 +361,13 @@ def serve(
     paths: PathsArgument = None,
     db: DbOption = None,
     full: FullOption = False,
+    yes: YesOption = False,
 ) -> None:
     """Run the flow every day at 06:00 Vietnam time from this process, until interrupted.
 
     Uses the Prefect server of PREFECT_API_URL when set; otherwise starts a local one
     on 127.0.0.1 (its UI lists the runs) and stops it on exit. No work pool or worker.
+    Exit status 130 after Ctrl-C, 0 after SIGTERM (a service manager's stop).
     """
     settings = get_settings()
     inputs = [p.resolve() for p in (paths or [settings.reports_dir])]
@@ -317,12 +376,15 @@ def serve(
             raise _fail(f"{p}: no such file or folder")
     db_path = (db or settings.db_path).resolve()
     _exit_cleanly_on_signals()  # so that a server started here is stopped too
+    interrupted = _note_ctrl_c()
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
         _check_prefect_api()
         typer.echo(f"chitieu: serving on the Prefect server at {PREFECT_API_URL.value()}")
-        _serve(inputs, db_path, full)
+        _serve(inputs, db_path, full, yes, PREFECT_API_URL.value())
+        if interrupted:
+            raise KeyboardInterrupt
         return
     from prefect.settings import PREFECT_HOME, temporary_settings
 
@@ -342,7 +404,9 @@ def serve(
             )
             os.environ["PREFECT_API_URL"] = api_url  # for the flow runs this process starts
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
-                _serve(inputs, db_path, full)
+                _serve(inputs, db_path, full, yes, api_url)
+            if interrupted:  # Prefect's runner takes Ctrl-C as a normal stop
+                raise KeyboardInterrupt
     except ServerError as exc:
         raise _fail(f"{exc} (log: {log})") from None
 
@@ -359,11 +423,32 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _serve(inputs: Sequence[Path], db_path: Path, full: bool) -> None:
-    """Serve the flow on its daily schedule (returns when interrupted)."""
-    from flows.etl import serve_schedule
+def _note_ctrl_c() -> list[int]:
+    """A list that gets an item on Ctrl-C, which still interrupts as usual: Prefect's runner
+    swallows the interrupt and returns, and `serve` must still exit with 130."""
+    seen: list[int] = []
 
-    serve_schedule([str(p) for p in inputs], str(db_path), full)
+    def on_sigint(signum: int, frame: object) -> None:
+        seen.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+    return seen
+
+
+def _serve(inputs: Sequence[Path], db_path: Path, full: bool, yes: bool, api_url: str) -> None:
+    """Serve the flow on its daily schedule (returns when interrupted), after saying how to
+    start a run now against this very server."""
+    from flows.etl import SERVED_DEPLOYMENT, chitieu_etl, serve_schedule
+
+    prefect = Path(sys.executable).with_name("prefect")
+    command = shlex.quote(str(prefect)) if prefect.exists() else f"{sys.executable} -m prefect"
+    typer.echo(
+        f"chitieu: serving {chitieu_etl.name}/{SERVED_DEPLOYMENT}, daily at 06:00 Vietnam time; "
+        f"a run now: PREFECT_API_URL={api_url} {command} deployment run "
+        f"{chitieu_etl.name}/{SERVED_DEPLOYMENT}"
+    )
+    serve_schedule([str(p) for p in inputs], str(db_path), full, confirm_full=yes)
 
 
 def main() -> None:

@@ -31,7 +31,14 @@ from flows.decoding import (
     repair_legacy,
     vietnamese_letter_share,
 )
-from flows.formats import ExtractedText, FormatError, read_docx, read_html, read_pdf
+from flows.formats import (
+    ExtractedText,
+    FormatError,
+    html_encoding,
+    read_docx,
+    read_html,
+    read_pdf,
+)
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -68,7 +75,7 @@ class Document:
     text: str
     sentences: tuple[Sentence, ...]
     format: str = "txt"
-    encoding: str = "utf-8"
+    encoding: str | None = "utf-8"
     content_hash: str = ""
     size_bytes: int = 0
     title: str | None = None
@@ -510,7 +517,12 @@ def _format_of(path: Path, data: bytes) -> str:
     return "txt"
 
 
-def _extract(fmt: str, data: bytes) -> tuple[ExtractedText, str]:
+FORMAT_ENCODINGS: dict[str, str | None] = {"html": None, "docx": "utf-8", "pdf": None}
+"""The text encoding of a formatted file: a Word file's XML is UTF-8; a web page's is
+found from its bytes; a PDF's text has none (null unless its letters are a legacy font's)."""
+
+
+def _extract(fmt: str, data: bytes) -> tuple[ExtractedText, str | None]:
     """The text of the file in its format, and the encoding it was in."""
     if fmt in ("txt", "md"):
         decoded = decode_bytes(data)
@@ -522,7 +534,8 @@ def _extract(fmt: str, data: bytes) -> tuple[ExtractedText, str]:
         raise FormatError(f"not a {fmt.upper()} file: its content is {what}", "format")
     extracted = reader(data)
     text, legacy = repair_legacy(extracted.text)
-    encoding = fmt if legacy is None else f"{fmt}+{legacy}"
+    base = FORMAT_ENCODINGS[fmt] or (html_encoding(data) if fmt == "html" else None)
+    encoding = "+".join(part for part in (base, legacy) if part) or None
     return ExtractedText(text, extracted.title, extracted.published, extracted.url), encoding
 
 

@@ -20,7 +20,6 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.schedules import Cron
-from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from flows import __version__
@@ -40,7 +39,7 @@ from flows.frames import (
 from flows.observations import EXTRACTOR_VERSION
 from flows.schemas import validate_run
 from flows.settings import get_settings
-from flows.warehouse import LoadResult, WarehouseLocked, known_inputs, load
+from flows.warehouse import LoadResult, facts_by_indicator, known_inputs, load
 
 BATCH_SIZE = 250
 """Files per extraction task: thousands of files are a few dozen task runs, not thousands."""
@@ -77,20 +76,23 @@ def remove_progress_hook(hook: ProgressHook) -> None:
         _progress.hooks.remove(hook)
 
 
+class NoReports(Exception):
+    """An input folder holds no report file: most likely the wrong folder, never a quiet
+    load of nothing."""
+
+
+def empty_inputs(inputs: Sequence[Path], files: Sequence[InputFile]) -> list[Path]:
+    """The input folders under which no file was found."""
+    return [
+        folder
+        for folder in inputs
+        if folder.is_dir() and not any(f.path.is_relative_to(folder) for f in files)
+    ]
+
+
 def batches(files: Sequence[InputFile], size: int = BATCH_SIZE) -> list[list[InputFile]]:
     """Files cut into batches of at most `size`."""
     return [list(files[i : i + size]) for i in range(0, len(files), size)]
-
-
-def _is_lock_error(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry a load only when another writer held the warehouse file."""
-    try:
-        state.result()
-    except WarehouseLocked:
-        return True
-    except Exception:  # any other failure is not helped by a retry
-        return False
-    return False
 
 
 @contextmanager
@@ -152,13 +154,7 @@ def validate_frames(
     return validate_run(documents, observations)
 
 
-@task(
-    name="load-warehouse",
-    cache_policy=NO_CACHE,
-    retries=3,
-    retry_delay_seconds=exponential_backoff(backoff_factor=2),
-    retry_condition_fn=_is_lock_error,
-)
+@task(name="load-warehouse", cache_policy=NO_CACHE, retries=0)
 def load_warehouse(
     db_path: Path,
     documents: pl.DataFrame,
@@ -168,8 +164,11 @@ def load_warehouse(
     full: bool,
     lock_timeout_s: float,
     started_at: datetime | None = None,
+    confirm_full: bool = False,
 ) -> LoadResult:
-    """One transaction: the facts versioned into the warehouse, the load audited."""
+    """One transaction: the facts versioned into the warehouse, the load audited. Not
+    retried: waiting for another writer's lock is the load's own single wait, on one clock
+    of `lock_timeout_s`, so retries cannot add up past it."""
     return load(
         db_path,
         documents,
@@ -182,6 +181,7 @@ def load_warehouse(
         flow_run_id=flow_run.get_id(),
         started_at=started_at or datetime.now(UTC),
         lock_timeout_s=lock_timeout_s,
+        confirm_full=confirm_full,
     )
 
 
@@ -192,10 +192,12 @@ def chitieu_etl(
     full: bool = False,
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
+    confirm_full: bool = False,
 ) -> dict[str, Any]:
     """Extract every fact from the reports under `paths`, validate, and load them into the
     warehouse as versioned rows. `full=True` treats the input as a complete snapshot:
-    facts of reports no longer present are closed."""
+    facts of reports no longer present are closed, but not more than half of the current
+    sources unless `confirm_full=True`. An input folder without files fails the run."""
     started_at = datetime.now(UTC)
     logger = get_run_logger()
     settings = get_settings()
@@ -203,6 +205,12 @@ def chitieu_etl(
     inputs = [Path(p) for p in paths] if paths else [settings.reports_dir]
     files, missing = discover(inputs)
     logger.info("%d files under %s", len(files), ", ".join(map(str, inputs)))
+    empty = empty_inputs(inputs, files)
+    if empty:
+        raise NoReports(
+            f"{', '.join(map(str, empty))}: no report files in this folder "
+            "(check the input path; nothing was loaded)"
+        )
     _progress.report(0, len(files))
     changed = select_changed_inputs(quote(files), db)
     to_read, skipped = changed.to_read, changed.skipped
@@ -225,7 +233,15 @@ def chitieu_etl(
     del documents, observations
     rejects = pl.concat([read_rejects, row_rejects])
     result = load_warehouse(
-        db, docs, obs, rejects, [f.source for f in files], full, settings.lock_timeout_s, started_at
+        db,
+        docs,
+        obs,
+        rejects,
+        [f.source for f in files],
+        full,
+        settings.lock_timeout_s,
+        started_at,
+        confirm_full,
     )
     summary = {
         "files": len(files) + len(missing),
@@ -241,11 +257,12 @@ def chitieu_etl(
             {"source": r["source"], "stage": r["stage"], "reason": r["reason"]}
             for r in rejects.select("source", "stage", "reason").iter_rows(named=True)
         ],
+        "closed_sources": list(result.closed_sources),
         "load_id": result.load_id,
         "warehouse": str(db),
         "flow_run_id": flow_run.get_id(),
     }
-    _publish(summary, obs)
+    _publish(summary, facts_by_indicator(db, result.load_id))
     logger.info(
         "load %s: %d inserted, %d closed, %d unchanged, %d rejected",
         result.load_id,
@@ -265,8 +282,9 @@ def preload() -> None:
     chitieu_etl.serialize_parameters({"paths": None})
 
 
-def _publish(summary: dict[str, Any], observations: pl.DataFrame) -> None:
-    """Prefect artifacts: the load in markdown, and facts per indicator and province."""
+def _publish(summary: dict[str, Any], facts: list[dict[str, Any]]) -> None:
+    """Prefect artifacts: the load in markdown, and the warehouse's current facts per
+    indicator and province, by name (so an unchanged run shows them too)."""
     lines = [
         f"# chitieu load {summary['load_id']}",
         "",
@@ -281,18 +299,15 @@ def _publish(summary: dict[str, Any], observations: pl.DataFrame) -> None:
             f"| {r['source']} | {r['stage']} | {str(r['reason']).replace('|', '/')} |"
             for r in summary["rejects"][:200]
         ]
+    if summary["closed_sources"]:
+        lines += ["", "## Closed: absent from this full snapshot", ""]
+        lines += [f"- {source}" for source in summary["closed_sources"][:200]]
     create_markdown_artifact(
         key="chitieu-load-summary", markdown="\n".join(lines), description="What this run loaded"
     )
-    table = (
-        observations.group_by("indicator", "area_code")
-        .len("facts")
-        .sort("indicator", "area_code", nulls_last=True)
-        .to_dicts()
-    )
     create_table_artifact(
         key="chitieu-facts-by-indicator",
-        table=table,
+        table=facts,
         description="Facts per indicator and province",
     )
 
@@ -306,7 +321,10 @@ SERVED_DEPLOYMENT = "served"
 
 
 def serve_schedule(
-    paths: list[str] | None = None, db_path: str | None = None, full: bool = False
+    paths: list[str] | None = None,
+    db_path: str | None = None,
+    full: bool = False,
+    confirm_full: bool = False,
 ) -> None:
     """Serve the flow from this process on the daily schedule until interrupted: the
     deployment `chitieu-etl/served`, one run at a time, no work pool or worker needed.
@@ -314,7 +332,13 @@ def serve_schedule(
     chitieu_etl.serve(
         name=SERVED_DEPLOYMENT,
         schedule=Cron(DAILY_CRON, timezone=TIMEZONE),
-        parameters={"paths": paths, "db_path": db_path, "full": full},
+        parameters={
+            "paths": paths,
+            "db_path": db_path,
+            "full": full,
+            "confirm_full": confirm_full,
+        },
         tags=["chitieu"],
         limit=1,
+        print_starting_message=False,  # the CLI says how to start a run on this server
     )

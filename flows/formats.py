@@ -124,6 +124,21 @@ def read_html(data: bytes) -> ExtractedText:
     )
 
 
+def html_encoding(data: bytes) -> str | None:
+    """The character encoding a web page's bytes are read in: the first that decodes them of
+    UTF-8 and trafilatura's guesses (its own order, so it names the one it used)."""
+    from trafilatura.utils import detect_encoding, handle_compressed_file
+
+    data = handle_compressed_file(data)
+    for guess in ["utf-8", *detect_encoding(data)]:
+        try:
+            data.decode(guess)
+        except (LookupError, UnicodeDecodeError):
+            continue
+        return guess
+    return None
+
+
 # --- Word ----------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ row is kept in `rejects` with its reason, so nothing is lost silently.
 
 from __future__ import annotations
 
+import copy
 import csv
 from collections import defaultdict
 from functools import cache
@@ -16,6 +17,7 @@ import pandera.polars as pa
 import polars as pl
 
 from flows.frames import REJECT_SCHEMA, record_json
+from flows.rules import value_bound_checks
 from flows.settings import get_settings
 
 MEASURES = ("level", "change_pct", "change_abs", "change_pp", "plan_pct", "share_pct")
@@ -32,11 +34,25 @@ AREA_CODE_PATTERN = r"^\d{2}$"
 
 
 @cache
+def _reference_codes(folder: Path, filename: str) -> tuple[str, ...]:
+    """The distinct `code` column of a reference CSV."""
+    with (folder / filename).open(encoding="utf-8") as fh:
+        return tuple(dict.fromkeys(row["code"] for row in csv.DictReader(fh)))
+
+
 def unit_codes(reference_dir: Path | None = None) -> tuple[str, ...]:
     """The unit codes of `seeds/reference/units.csv`: the only units a fact may carry."""
-    folder = reference_dir or get_settings().reference_dir
-    with (folder / "units.csv").open(encoding="utf-8") as fh:
-        return tuple(row["code"] for row in csv.DictReader(fh))
+    return _reference_codes(reference_dir or get_settings().reference_dir, "units.csv")
+
+
+def indicator_codes(reference_dir: Path | None = None) -> tuple[str, ...]:
+    """The indicator codes of `seeds/reference/indicators.csv` (the warehouse's `indicators`)."""
+    return _reference_codes(reference_dir or get_settings().reference_dir, "indicators.csv")
+
+
+def province_codes(reference_dir: Path | None = None) -> tuple[str, ...]:
+    """The GSO codes of `seeds/reference/provinces.csv`, any vintage (`provinces`)."""
+    return _reference_codes(reference_dir or get_settings().reference_dir, "provinces.csv")
 
 
 class DocumentModel(pa.DataFrameModel):
@@ -50,7 +66,7 @@ class DocumentModel(pa.DataFrameModel):
     url: str = pa.Field(nullable=True)
     province: str = pa.Field(nullable=True)
     format: str = pa.Field(str_length={"min_value": 1})
-    encoding: str = pa.Field(str_length={"min_value": 1})
+    encoding: str = pa.Field(nullable=True, str_length={"min_value": 1})
     content_hash: str = pa.Field(str_length={"min_value": 1})
     size_bytes: int = pa.Field(ge=0)
     n_chars: int = pa.Field(ge=0)
@@ -90,6 +106,18 @@ class ObservationModel(pa.DataFrameModel):
     def known_unit(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """The unit is one of the catalogue's unit codes."""
         return data.lazyframe.select(pl.col(data.key).is_in(list(unit_codes())))
+
+    @pa.check("indicator", name="known_indicator")
+    def known_indicator(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """The indicator, when there is one, is in the catalogue."""
+        col = pl.col(data.key)
+        return data.lazyframe.select(col.is_null() | col.is_in(list(indicator_codes())))
+
+    @pa.check("area_code", name="known_area_code")
+    def known_area_code(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """The province code, when there is one, is a GSO code of the reference list."""
+        col = pl.col(data.key)
+        return data.lazyframe.select(col.is_null() | col.is_in(list(province_codes())))
 
     @pa.check("period", "base_period", name="period_format")
     def period_format(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -132,15 +160,13 @@ class ObservationModel(pa.DataFrameModel):
         pct = pl.col("measure").is_in(["change_pct", "change_pp", "plan_pct", "share_pct"])
         return data.lazyframe.select(~pct | (pl.col("unit") == "percent"))
 
-    @pa.dataframe_check(name="share_in_range")
-    def share_in_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """A share or a level in percent lies in [0, 100]; plan attainment is not negative."""
-        bounded = pl.col("measure").is_in(["share_pct"]) | (
-            (pl.col("measure") == "level") & (pl.col("unit") == "percent")
-        )
-        in_range = (pl.col("value_low") >= 0) & (pl.col("value_high") <= 100)
-        plan_ok = (pl.col("measure") != "plan_pct") | (pl.col("value_low") >= 0)
-        return data.lazyframe.select((~bounded | in_range) & plan_ok)
+
+def observation_schema() -> pa.DataFrameSchema:
+    """`ObservationModel` with one check per value rule of `flows.rules` (the rules the
+    warehouse check `percent_in_range` applies, from the same definition)."""
+    schema = copy.deepcopy(ObservationModel.to_schema())
+    schema.checks = [*schema.checks, *value_bound_checks()]
+    return schema
 
 
 def validate_documents(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -150,11 +176,11 @@ def validate_documents(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]
 
 def validate_observations(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The observations that pass `ObservationModel`, and a reject row for each that does not."""
-    return _split(frame, ObservationModel, stage="validate_observation")
+    return _split(frame, observation_schema(), stage="validate_observation")
 
 
 def _split(
-    frame: pl.DataFrame, model: type[pa.DataFrameModel], stage: str
+    frame: pl.DataFrame, model: type[pa.DataFrameModel] | pa.DataFrameSchema, stage: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Validate lazily (all failures at once) and split the frame by failing row index."""
     try:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+import sys
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ import polars as pl
 import pyarrow as pa
 
 from flows.frames import DOCUMENT_SCHEMA, OBSERVATION_SCHEMA, REJECT_SCHEMA
+from flows.integrity import IntegrityError, check_before_write, check_schema_version, damaged
 from flows.settings import get_settings
 
 STORAGE_VERSION = "v1.5.0"
@@ -40,6 +43,25 @@ _STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
 _PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 _READ_ONLY = re.compile(r'statement of type "(\w+)".*read-only', re.IGNORECASE)
+_READ_STATEMENTS = frozenset(
+    {
+        duckdb.StatementType.SELECT,
+        duckdb.StatementType.EXPLAIN,
+        duckdb.StatementType.PRAGMA,
+        duckdb.StatementType.CALL,
+    }
+)
+"""Statements a reader may run (SELECT covers SHOW, DESCRIBE, SUMMARIZE, FROM and VALUES)."""
+READER_CONFIG: dict[str, object] = {
+    "enable_external_access": False,  # no COPY TO, read_csv, ATTACH, INSTALL, network
+    "temp_directory": "",  # no spill folder: not a single writable path is left
+    "lock_configuration": True,  # and no SET can give one back
+}
+"""The sandbox of every read-only connection (query, history, checks, the unchanged check)."""
+FETCH_ROWS = 10_000
+"""Rows fetched from DuckDB at a time by a streaming read."""
+LOCK_NOTICE_EVERY_S = 5.0
+"""How often a process waiting for another's lock says so on stderr."""
 
 
 class WarehouseError(Exception):
@@ -71,6 +93,8 @@ class LoadResult:
     documents: int
     files: int
     loaded_at: datetime
+    closed_sources: tuple[str, ...] = field(default=())
+    """Sources a full snapshot closed (current before, absent from the input)."""
 
 
 def _sql_dir() -> Path:
@@ -122,40 +146,85 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ROLLBACK")
 
 
-def _connect(db_path: Path, *, read_only: bool, lock_timeout_s: float) -> duckdb.DuckDBPyConnection:
-    """Open the file, waiting with exponential backoff while another process holds its lock.
+def _lock_timeout(seconds: float | None) -> float:
+    """The lock wait asked for, else `CHITIEU_LOCK_TIMEOUT` (every reader and writer)."""
+    return get_settings().lock_timeout_s if seconds is None else seconds
+
+
+def _tell_waiting(db_path: Path, pid: str | None, waited_s: float, timeout_s: float) -> None:
+    """Say on stderr that this process waits for another's lock. A wait is not noise, so
+    this is said even when the command was asked to be quiet."""
+    holder = f"another process (PID {pid})" if pid else "another process"
+    sys.stderr.write(
+        f"chitieu: waiting for the warehouse {db_path}, locked by {holder}: "
+        f"{waited_s:.0f} s of at most {timeout_s:g} s (CHITIEU_LOCK_TIMEOUT)\n"
+    )
+    sys.stderr.flush()
+
+
+def _open(db_path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """One attempt at opening the file: readers in their sandbox, writers in the storage
+    format of `STORAGE_VERSION`."""
+    if read_only:
+        return duckdb.connect(str(db_path), read_only=True, config=READER_CONFIG)
+    return duckdb.connect(str(db_path), config={"storage_compatibility_version": STORAGE_VERSION})
+
+
+def _connect(
+    db_path: Path, *, read_only: bool, lock_timeout_s: float | None
+) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting with backoff while another process holds its lock: one clock
+    for the whole wait, said on stderr every few seconds. A writer's file is checked
+    (length, schema version) before anything is written to it.
 
     DuckDB refuses at once when another process holds the file; waiting is ours.
     """
+    timeout_s = _lock_timeout(lock_timeout_s)
     started = time.monotonic()
     delay = 0.05
+    next_notice = 0.5  # a lock let go at once is not worth a line
     while True:
         try:
-            if read_only:
-                # readers neither write the file nor reach files or the network (COPY, INSTALL)
-                return duckdb.connect(
-                    str(db_path), read_only=True, config={"enable_external_access": False}
-                )
-            return duckdb.connect(
-                str(db_path), config={"storage_compatibility_version": STORAGE_VERSION}
-            )
+            con = _open(db_path, read_only=read_only)
+            break
         except duckdb.IOException as exc:
             message = str(exc)
             if "lock" not in message.lower():
-                raise WarehouseError(
-                    f"cannot open the warehouse {db_path}: {_one_line(exc)}"
-                ) from None
+                raise _open_error(db_path, exc) from None
             waited = time.monotonic() - started
-            if waited >= lock_timeout_s:
-                pid = _LOCK_PID.search(message)
-                raise WarehouseLocked(db_path, waited, pid.group(1) if pid else None) from None
-            time.sleep(min(delay, max(lock_timeout_s - waited, 0.0)))
+            pid = _LOCK_PID.search(message)
+            holder = pid.group(1) if pid else None
+            if waited >= timeout_s:
+                raise WarehouseLocked(db_path, waited, holder) from None
+            if waited >= next_notice:
+                _tell_waiting(db_path, holder, waited, timeout_s)
+                next_notice = waited + LOCK_NOTICE_EVERY_S
+            time.sleep(min(delay, max(timeout_s - waited, 0.0)))
             delay = min(delay * 2, 2.0)
         except duckdb.Error as exc:
-            raise WarehouseError(f"cannot open the warehouse {db_path}: {_one_line(exc)}") from None
+            raise _open_error(db_path, exc) from None
+    if not read_only:
+        try:
+            check_before_write(con, db_path)
+        except (IntegrityError, duckdb.Error) as exc:
+            con.close()
+            if isinstance(exc, duckdb.Error):
+                raise _open_error(db_path, exc) from None
+            raise WarehouseError(str(exc)) from None
+    return con
 
 
-def _connect_reader(db_path: Path, lock_timeout_s: float) -> duckdb.DuckDBPyConnection:
+def _open_error(db_path: Path, exc: duckdb.Error) -> WarehouseError:
+    """The one line for a file that does not open: damaged, or another reason."""
+    if damaged(exc):
+        return WarehouseError(
+            f"the warehouse {db_path} is damaged: {_one_line(exc)}; nothing was written "
+            "(restore it from a backup)"
+        )
+    return WarehouseError(f"cannot open the warehouse {db_path}: {_one_line(exc)}")
+
+
+def _connect_reader(db_path: Path, lock_timeout_s: float | None) -> duckdb.DuckDBPyConnection:
     """A read-only connection; a clear error when there is no warehouse yet."""
     if not db_path.exists():
         raise WarehouseError(f"no warehouse at {db_path} (run `chitieu run` to create it)")
@@ -200,7 +269,7 @@ def _arrow(frame: pl.DataFrame, schema: Mapping[str, pl.DataType], name: str) ->
     return frame.select(list(schema)).cast(dict(schema)).to_arrow()
 
 
-def migrate(db_path: Path, *, lock_timeout_s: float = 30.0) -> list[int]:
+def migrate(db_path: Path, *, lock_timeout_s: float | None = None) -> list[int]:
     """Bring a warehouse file (new or made by an older chitieu) to the current schema.
 
     Returns the migration versions applied. `load` does the same inside its transaction.
@@ -215,6 +284,7 @@ def migrate(db_path: Path, *, lock_timeout_s: float = 30.0) -> list[int]:
         except BaseException:
             _rollback(con)
             raise
+        _checkpoint(con, db_path)
         return done
     except duckdb.Error as exc:
         raise WarehouseError(f"migrating {db_path} failed: {_one_line(exc)}") from None
@@ -234,16 +304,20 @@ def load(
     extractor_version: str,
     flow_run_id: str | None = None,
     started_at: datetime | None = None,
-    lock_timeout_s: float = 30.0,
+    lock_timeout_s: float | None = None,
     reference_dir: Path | None = None,
+    confirm_full: bool = False,
 ) -> LoadResult:
     """Version one run's documents and facts into the warehouse, in one transaction.
 
     `sources` lists every source the run read, including those skipped as unchanged:
     a source with a document in `documents` has its facts replaced by this load's
     (changed ones versioned, missing ones closed); a read source without a document
-    keeps its facts. With `full`, facts of sources not read at all are closed too.
-    Nothing is deleted. A failure rolls everything back and raises `WarehouseError`.
+    keeps its facts. With `full`, facts of sources not read at all are closed too, but
+    not more than half of the current sources unless `confirm_full`.
+    Nothing is deleted. A failure rolls everything back and raises `WarehouseError`; so
+    does a failed checkpoint after the commit (a full disk), though the load is then kept
+    in the file's write-ahead log and applied when the file is next opened with room.
     """
     if full and not sources and documents.height == 0:
         raise WarehouseError(
@@ -278,13 +352,17 @@ def load(
                 extractor_version=extractor_version,
                 flow_run_id=flow_run_id,
                 n_documents=documents.height,
+                confirm_full=confirm_full,
             )
             con.execute("COMMIT")
         except BaseException:
             _rollback(con)
             raise
+        _checkpoint(con, db_path)
         return result
     except duckdb.Error as exc:
+        if damaged(exc):
+            raise _open_error(db_path, exc) from None
         raise WarehouseError(
             f"loading into {db_path} failed, nothing was written: {_one_line(exc)}"
         ) from None
@@ -302,6 +380,7 @@ def _load_in_transaction(
     extractor_version: str,
     flow_run_id: str | None,
     n_documents: int,
+    confirm_full: bool = False,
 ) -> LoadResult:
     """The body of `load`, run inside its transaction."""
     _migrate(con)
@@ -315,6 +394,11 @@ def _load_in_transaction(
     [(load_id, loaded_at)] = _step(con, "next_load")
     ids = {"load_id": load_id, "loaded_at": loaded_at}
     _step(con, "stage")
+    absent: tuple[str, ...] = ()
+    if full:
+        absent, current = _absent_sources(con)
+        if not confirm_full:
+            _refuse_closing_most(absent, current)
     _step(con, "close_documents", **ids)
     _step(con, "insert_documents", **ids)
     [(closed,)] = _step(con, "close_observations", **ids)
@@ -350,7 +434,41 @@ def _load_in_transaction(
         documents=n_documents,
         files=files,
         loaded_at=loaded_at,
+        closed_sources=absent,
     )
+
+
+def _absent_sources(con: duckdb.DuckDBPyConnection) -> tuple[tuple[str, ...], int]:
+    """The current sources a full snapshot would close (not read by this run), and how many
+    sources are current."""
+    rows = _step(con, "absent_sources")
+    return tuple(source for source, _ in rows), (rows[0][1] if rows else 0)
+
+
+def _refuse_closing_most(absent: Sequence[str], current: int) -> None:
+    """A full snapshot that would close more than half of the current sources is most likely
+    a wrong input folder: refused, naming what it would close, unless confirmed."""
+    if 2 * len(absent) <= current:
+        return
+    shown = ", ".join(absent[:5]) + (f" and {len(absent) - 5} more" if len(absent) > 5 else "")
+    raise WarehouseError(
+        f"refusing --full: it would close the facts of {len(absent)} of the {current} current "
+        f"sources, absent from the input ({shown}); check the input path, or confirm with --yes "
+        "(flow parameter confirm_full)"
+    )
+
+
+def _checkpoint(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Write the committed load from the write-ahead log into the file itself. DuckDB would
+    do it on close, silently dropping a failure (a full disk): here a failure is an error."""
+    try:
+        con.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"the load was committed to {db_path}.wal but writing it into {db_path} failed: "
+            f"{_one_line(exc)}; free space and run again (the next run writes the log into "
+            "the file; readers see the load already)"
+        ) from None
 
 
 def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -360,7 +478,9 @@ def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return _run_sql(con, _sql_dir() / "read" / "schema_version.sql")[0][0] or 0
 
 
-def known_inputs(db_path: Path, *, lock_timeout_s: float = 30.0) -> dict[str, tuple[str, str]]:
+def known_inputs(
+    db_path: Path, *, lock_timeout_s: float | None = None
+) -> dict[str, tuple[str, str]]:
     """source -> (content_hash, extractor_version) of the document currently loaded for it.
 
     Lets a run skip files it has already loaded with the same extractor. Empty when
@@ -370,12 +490,101 @@ def known_inputs(db_path: Path, *, lock_timeout_s: float = 30.0) -> dict[str, tu
         return {}
     con = _connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s)
     try:
+        check_schema_version(con, db_path)
         if _schema_version(con) < _migrations(_sql_dir())[-1][0]:
             return {}
         rows = _run_sql(con, _sql_dir() / "read" / "known_inputs.sql")
         return {source: (content_hash, version) for source, content_hash, version in rows}
+    except IntegrityError as exc:
+        raise WarehouseError(str(exc)) from None
     except duckdb.Error as exc:
+        if damaged(exc):
+            raise _open_error(db_path, exc) from None
         raise WarehouseError(f"reading {db_path} failed: {_one_line(exc)}") from None
+    finally:
+        con.close()
+
+
+def _statement(sql: str) -> str:
+    """The one read-only statement of `sql`; anything else is refused before it runs."""
+    if not sql.strip():
+        raise WarehouseError("no SQL statement given")
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"query failed: {_full_message(exc)}") from None
+    if not statements:
+        raise WarehouseError("no SQL statement given")
+    if len(statements) > 1:
+        raise WarehouseError(
+            f"one statement at a time: this SQL holds {len(statements)} statements "
+            "(run them one by one)"
+        )
+    kind = statements[0].type
+    if kind not in _READ_STATEMENTS:
+        raise WarehouseError(
+            f"the warehouse is opened read-only: {kind.name} statements are refused "
+            "(queries never change it; `chitieu run` loads it)"
+        )
+    return sql
+
+
+def _full_message(exc: BaseException) -> str:
+    """DuckDB's message with its hints ("Did you mean", candidate bindings) and the caret
+    line under the query, trailing blank lines dropped."""
+    return str(exc).rstrip() or type(exc).__name__
+
+
+def _query_error(exc: duckdb.Error) -> WarehouseError:
+    """A query's failure in words: a refused write said as such, DuckDB's help kept."""
+    refused = _READ_ONLY.search(str(exc))
+    if refused and refused.group(1).upper() == "SELECT":
+        return WarehouseError(
+            "the warehouse is opened read-only: this query changes data (an INSERT, UPDATE "
+            "or DELETE inside it, e.g. in a WITH clause) and is refused"
+        )
+    if refused:
+        return WarehouseError(
+            f"the warehouse is opened read-only: {refused.group(1)} statements are refused "
+            "(queries never change it; `chitieu run` loads it)"
+        )
+    return WarehouseError(f"query failed: {_full_message(exc)}")
+
+
+@contextmanager
+def read_rows(
+    db_path: Path,
+    sql: str,
+    params: Sequence[Any] | Mapping[str, Any] | None = None,
+    *,
+    lock_timeout_s: float | None = None,
+    batch_rows: int = FETCH_ROWS,
+) -> Iterator[tuple[list[str], Iterator[list[tuple[Any, ...]]]]]:
+    """Column names and the rows of one read-only statement in batches, fetched as they are
+    consumed: ten million rows never sit in memory at once. The connection is open for the
+    block; an error while fetching is a `WarehouseError` too."""
+    statement = _statement(sql)
+    con = _connect_reader(db_path, lock_timeout_s)
+    try:
+        try:
+            cursor = con.execute(statement, params)
+        except duckdb.Error as exc:
+            raise _query_error(exc) from None
+        if cursor is None or cursor.description is None:
+            yield [], iter(())
+            return
+
+        def batches() -> Iterator[list[tuple[Any, ...]]]:
+            while True:
+                try:
+                    rows = cursor.fetchmany(batch_rows)
+                except duckdb.Error as exc:
+                    raise _query_error(exc) from None
+                if not rows:
+                    return
+                yield rows
+
+        yield [d[0] for d in cursor.description], batches()
     finally:
         con.close()
 
@@ -385,27 +594,17 @@ def query(
     sql: str,
     params: Sequence[Any] | Mapping[str, Any] | None = None,
     *,
-    lock_timeout_s: float = 30.0,
+    lock_timeout_s: float | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Column names and rows of one SQL statement, run on the warehouse opened read-only."""
-    if not sql.strip():
-        raise WarehouseError("no SQL statement given")
-    con = _connect_reader(db_path, lock_timeout_s)
-    try:
-        cursor = con.execute(sql, params)
-        if cursor is None or cursor.description is None:
-            return [], []
-        return [d[0] for d in cursor.description], cursor.fetchall()
-    except duckdb.Error as exc:
-        refused = _READ_ONLY.search(str(exc))
-        if refused:
-            raise WarehouseError(
-                f"the warehouse is opened read-only: {refused.group(1)} statements are refused "
-                "(queries never change it; `chitieu run` loads it)"
-            ) from None
-        raise WarehouseError(f"query failed: {_one_line(exc)}") from None
-    finally:
-        con.close()
+    """Column names and all rows of one SQL statement, run on the warehouse opened read-only
+    (`read_rows` streams them instead)."""
+    with read_rows(db_path, sql, params, lock_timeout_s=lock_timeout_s) as (columns, batches):
+        return columns, [row for batch in batches for row in batch]
+
+
+def history_sql() -> str:
+    """The SQL of `history`: every version of the facts of `$source` / `$indicator`."""
+    return (_sql_dir() / "read" / "history.sql").read_text(encoding="utf-8")
 
 
 def history(
@@ -413,16 +612,30 @@ def history(
     source: str | None = None,
     indicator: str | None = None,
     *,
-    lock_timeout_s: float = 30.0,
+    lock_timeout_s: float | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Every version of the facts of a source and/or indicator, oldest first per fact."""
-    sql = (_sql_dir() / "read" / "history.sql").read_text(encoding="utf-8")
+    """Every version of the facts of a source and/or indicator, grouped by source and fact,
+    each fact's versions oldest first."""
     return query(
-        db_path, sql, {"source": source, "indicator": indicator}, lock_timeout_s=lock_timeout_s
+        db_path,
+        history_sql(),
+        {"source": source, "indicator": indicator},
+        lock_timeout_s=lock_timeout_s,
     )
 
 
-def run_checks(db_path: Path, *, lock_timeout_s: float = 30.0) -> dict[str, list[tuple[Any, ...]]]:
+def facts_by_indicator(
+    db_path: Path, load_id: int, *, lock_timeout_s: float | None = None
+) -> list[dict[str, Any]]:
+    """Current facts per indicator and province (names), and those load `load_id` opened."""
+    sql = (_sql_dir() / "read" / "facts_by_indicator.sql").read_text(encoding="utf-8")
+    columns, rows = query(db_path, sql, {"load_id": load_id}, lock_timeout_s=lock_timeout_s)
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def run_checks(
+    db_path: Path, *, lock_timeout_s: float | None = None
+) -> dict[str, list[tuple[Any, ...]]]:
     """The rows breaking each rule of `sql/checks/*.sql`, by check name (empty when all hold)."""
     con = _connect_reader(db_path, lock_timeout_s)
     try:

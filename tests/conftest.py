@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +13,21 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
+# The test session's own Prefect home, set before anything imports Prefect: the flow runs of
+# the tests (embedded servers of `chitieu run`, profiles, the local database) never reach the
+# user's ~/.prefect, nor a server the user's environment or profile points at.
+PREFECT_HOME = Path(tempfile.mkdtemp(prefix="chitieu-tests-prefect-"))
+os.environ["PREFECT_HOME"] = str(PREFECT_HOME)
+for _name in ("PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH"):
+    os.environ.pop(_name, None)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_REPORTS = ROOT / "seeds" / "reports"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The session's Prefect home goes with the session."""
+    shutil.rmtree(PREFECT_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -215,20 +215,30 @@ def test_serve_registers_the_schedule_and_runs_the_flow(server: Server, tmp_path
         assert_daily_at_six_vietnam_time(deployment)
         assert deployment["parameters"]["db_path"] == str(db)
 
-        created = httpx.post(
-            f"{server.api_url}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10
-        )
-        created.raise_for_status()
-        run_id = created.json()["id"]
+        # The command serve prints works as printed, from a shell that knows no server
+        # and has a Prefect home of its own (so no shared database can make it work).
+        banner = re.search(r"a run now: (.+)$", log.read_text(), re.MULTILINE)
+        assert banner, log.read_text(errors="replace")[-4000:]
+        elsewhere = {k: v for k, v in server.env.items() if not k.startswith("PREFECT_")}
+        elsewhere["PREFECT_HOME"] = str(tmp_path / "another-prefect-home")
+        created = subprocess.run(
+            banner.group(1), shell=True, capture_output=True, text=True, timeout=120,
+            env=elsewhere, cwd=tmp_path,
+        )  # fmt: skip
+        assert created.returncode == 0, created.stdout + created.stderr
+        match = re.search(r"UUID: ([0-9a-f-]{36})", created.stdout)
+        assert match, created.stdout
+        run_id = match.group(1)
         run = wait_for_run(server, run_id)
         assert run["state_type"] == "COMPLETED", log.read_text(errors="replace")[-4000:]
         assert warehouse_counts(db)[1:] == (1, run_id)
 
-        os.killpg(serve.pid, signal.SIGTERM)
-        assert serve.wait(timeout=30) == 0, log.read_text(errors="replace")[-4000:]
+        os.killpg(serve.pid, signal.SIGINT)  # Ctrl-C
+        assert serve.wait(timeout=30) == 130, log.read_text(errors="replace")[-4000:]
     finally:
         stop_process_group(serve)
     assert f"serving on the Prefect server at {server.api_url}" in log.read_text()
+    assert "chitieu: interrupted" in log.read_text().splitlines()
     assert api_get(server, f"/deployments/{deployment['id']}")["paused"] is True
 
 

@@ -318,7 +318,7 @@ def test_word_file_with_vni_font_letters_is_converted(tmp_path):
     path = tmp_path / "vni.docx"
     document.save(str(path))
     doc = read_document(InputFile(path, path.name))
-    assert doc.encoding == "docx+vni"
+    assert doc.encoding == "utf-8+vni"
     assert "tuyển sinh và đào tạo được 19.436 học viên" in doc.text
 
 

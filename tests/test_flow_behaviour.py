@@ -13,22 +13,21 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 from prefect.states import State
 
-from flows.documents import RejectedInput
-from flows.etl import _is_lock_error, chitieu_etl, extract_reports, load_warehouse
+from flows.etl import chitieu_etl, extract_reports, load_warehouse
 from flows.frames import documents_frame, observations_frame, rejects_frame
 from flows.server import free_port
-from flows.warehouse import WarehouseError, WarehouseLocked
+from flows.warehouse import WarehouseError
 from tests.conftest import SEED_REPORTS, write_report
 
 HOLD_LOCK = textwrap.dedent(
@@ -40,26 +39,6 @@ HOLD_LOCK = textwrap.dedent(
     con.close()
     """
 )
-
-
-def _failure(kind: str) -> Exception:
-    """An exception of the kind a task of the flow can fail with."""
-    return {
-        "locked": WarehouseLocked(Path("w.duckdb"), 30.0, "4242"),
-        "warehouse": WarehouseError("loading into w.duckdb failed, nothing was written: x"),
-        "parse": RejectedInput("bad.txt", "cannot decode the text", "decode"),
-        "bug": ValueError("unexpected"),
-    }[kind]
-
-
-@task(cache_policy=NO_CACHE)
-def _fails_with(kind: str) -> None:
-    raise _failure(kind)
-
-
-@task(cache_policy=NO_CACHE)
-def _succeeds() -> int:
-    return 1
 
 
 def _task_run_count(state: State) -> int:
@@ -91,38 +70,13 @@ def _empty_load(db: Path, lock_timeout_s: float, **options: Any) -> State:
     return states[0]
 
 
-@pytest.mark.usefixtures("prefect_harness")
-def test_only_a_locked_warehouse_is_worth_a_retry():
-    states: dict[str, State] = {}
-
-    @flow
-    def task_states() -> None:
-        for kind in ("locked", "warehouse", "parse", "bug"):
-            states[kind] = _fails_with(kind, return_state=True)
-        states["ok"] = _succeeds(return_state=True)
-
-    task_states(return_state=True)
-    verdicts = {kind: _is_lock_error(_fails_with, None, state) for kind, state in states.items()}
-    assert states["locked"].is_failed() and states["ok"].is_completed()
-    assert verdicts == {
-        "locked": True,
-        "warehouse": False,
-        "parse": False,
-        "bug": False,
-        "ok": False,
-    }
-
-
-def test_the_tasks_are_configured_to_retry_only_what_a_retry_can_help():
-    assert load_warehouse.retries >= 2
-    assert load_warehouse.retry_condition_fn is _is_lock_error
-    delays = list(load_warehouse.retry_delay_seconds)
-    assert delays == sorted(delays) and delays[0] < delays[-1], "backoff grows"
+def test_the_tasks_are_configured_to_retry_nothing_a_retry_cannot_help():
+    assert load_warehouse.retries == 0, "the lock wait is the load's one wait, on one clock"
     assert extract_reports.retries == 0, "a file that does not parse is a reject, not a retry"
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_a_locked_warehouse_is_retried_until_the_other_writer_lets_go(tmp_path: Path):
+def test_a_locked_warehouse_is_waited_for_until_the_other_writer_lets_go(tmp_path: Path):
     db = tmp_path / "chitieu.duckdb"
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(db)],
@@ -131,31 +85,18 @@ def test_a_locked_warehouse_is_retried_until_the_other_writer_lets_go(tmp_path: 
         text=True,
         start_new_session=True,
     )
-    consulted: list[bool] = []
-
-    def release_then_decide(task: Any, task_run: Any, state: State) -> bool:
-        """The real condition; the other writer lets go once the first attempt failed."""
-        verdict = _is_lock_error(task, task_run, state)
-        consulted.append(verdict)
-        if holder.poll() is None:
-            holder.communicate(timeout=30)  # closes its stdin: it closes and exits
-        return verdict
-
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        state = _empty_load(
-            db,
-            lock_timeout_s=0.2,
-            retry_condition_fn=release_then_decide,
-            retry_delay_seconds=[0.5, 0.5, 0.5],
-        )
+        releaser = threading.Timer(1.0, lambda: holder.communicate(timeout=30))
+        releaser.start()
+        state = _empty_load(db, lock_timeout_s=30)
+        releaser.join()
     finally:
         if holder.poll() is None:
             holder.kill()
             holder.wait(timeout=10)
-    assert consulted == [True]
     assert state.is_completed(), state.message
-    assert _task_run_count(state) == 2
+    assert _task_run_count(state) == 1
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -193,8 +134,9 @@ def test_every_run_publishes_a_load_summary_and_facts_per_indicator(tmp_path: Pa
     table = by_key["chitieu-facts-by-indicator"]
     assert table.type == "table"
     rows = table.data if isinstance(table.data, list) else json.loads(table.data)
-    assert {"indicator", "area_code", "facts"} <= set(rows[0])
+    assert {"indicator", "indicator_code", "province", "facts", "new_in_this_load"} <= set(rows[0])
     assert sum(r["facts"] for r in rows) == summary["inserted"] > 0
+    assert sum(r["new_in_this_load"] for r in rows) == summary["inserted"]
 
 
 @pytest.mark.parametrize("command", ["run", "serve"])

@@ -95,7 +95,7 @@ def test_bad_rows_are_rejected_with_the_failed_check_and_valid_rows_go_on():
     assert "measure: isin" in checks[0]
     assert "unit: known_unit" in checks[1]
     assert "period: period_format" in checks[2]
-    assert "share_in_range" in checks[3]
+    assert "value_bounds: share_pct" in checks[3]
     assert "finite_values" in checks[4]
     assert "bounds_ordered" in checks[5]
     assert "span_ordered" in checks[6]

@@ -656,13 +656,16 @@ def test_query_is_read_only(db: Path) -> None:
     assert rows(db, "SELECT count(*) FROM observations") == [(N_FACTS,)]
 
 
-def test_query_errors_are_one_line(db: Path) -> None:
+def test_query_errors_say_what_failed_first_and_keep_duckdbs_hints(db: Path) -> None:
     with pytest.raises(WarehouseError, match="no warehouse at"):
         query(db, "SELECT 1")
     run_load(db, corpus())
     with pytest.raises(WarehouseError) as bad:
         query(db, "SELECT no_such_column FROM observations")
-    assert "\n" not in str(bad.value)
+    first, *rest = str(bad.value).splitlines()
+    assert first.startswith("query failed: Binder Error:") and "no_such_column" in first
+    assert any(line.startswith("Candidate bindings") for line in rest)
+    assert any(line.strip().startswith("^") for line in rest), "the caret under the column"
 
 
 # ---------------------------------------------------------------- reference data and views

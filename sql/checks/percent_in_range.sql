@@ -1,11 +1,7 @@
--- Percentages that cannot be: a rate or share outside 0-100, a fall of more than 100 %,
--- a negative plan attainment or percentage level.
-SELECT fact_key, source, indicator, measure, unit, value_low, value_high, text
-FROM observations_current
-WHERE (measure = 'share_pct' AND (value_low < 0 OR value_high > 100))
-   OR (measure = 'change_pct' AND value_low < -100)
-   OR (measure = 'plan_pct' AND value_low < 0)
-   OR (measure = 'level' AND unit = 'percent'
-       AND (value_low < 0 OR (indicator LIKE '%rate' OR indicator LIKE '%share'
-                              OR indicator LIKE '%coverage' OR indicator LIKE '%cover')
-                             AND value_high > 100));
+-- Values outside the bounds of the value_bounds view (the rules validation enforces too):
+-- a share or percentage outside 0-100, a fall of more than 100 %, a negative plan attainment.
+SELECT o.fact_key, o.source, o.indicator, o.measure, o.unit, o.value_low, o.value_high,
+       b.rule, o.text
+FROM observations_current AS o
+JOIN value_bounds AS b ON b.measure = o.measure AND (b.unit IS NULL OR b.unit = o.unit)
+WHERE o.value_low < b.low OR o.value_high > b.high;
