@@ -25,6 +25,7 @@ from prefect.utilities.annotations import quote
 
 from flows import __version__
 from flows.documents import (
+    DUPLICATE_SOURCE,
     InputFile,
     discover,
     unchanged_inputs,
@@ -37,6 +38,7 @@ from flows.frames import (
     observations_frame,
     rejects_frame,
 )
+from flows.limits import printable
 from flows.observations import EXTRACTOR_VERSION
 from flows.schemas import validate_run
 from flows.settings import get_settings
@@ -202,7 +204,7 @@ def chitieu_etl(
     db = Path(db_path) if db_path else settings.db_path
     inputs = [Path(p) for p in paths] if paths else [settings.reports_dir]
     files, missing = discover(inputs)
-    logger.info("%d files under %s", len(files), ", ".join(map(str, inputs)))
+    logger.info("%d files under %s", len(files), printable(", ".join(map(str, inputs))))
     _progress.report(0, len(files))
     changed = select_changed_inputs(quote(files), db)
     to_read, skipped = changed.to_read, changed.skipped
@@ -218,14 +220,16 @@ def chitieu_etl(
     )
     del futures, parts  # the batches live on only in the concatenated frames
     for row in read_rejects.iter_rows(named=True):
-        logger.warning("rejected %s: %s", row["source"], row["reason"])
+        logger.warning("rejected %s: %s", printable(row["source"]), printable(row["reason"]))
 
     n_facts = observations.height
     docs, obs, row_rejects = validate_frames(documents, observations)
     del documents, observations
     rejects = pl.concat([read_rejects, row_rejects])
+    # a source two inputs share was given, though neither was read: its facts stay
+    given = [f.source for f in files] + [m.source for m in missing if m.check == DUPLICATE_SOURCE]
     result = load_warehouse(
-        db, docs, obs, rejects, [f.source for f in files], full, settings.lock_timeout_s, started_at
+        db, docs, obs, rejects, given, full, settings.lock_timeout_s, started_at
     )
     summary = {
         "files": len(files) + len(missing),
@@ -278,7 +282,8 @@ def _publish(summary: dict[str, Any], observations: pl.DataFrame) -> None:
     if summary["rejects"]:
         lines += ["", "## Rejects", "", "| source | stage | reason |", "|---|---|---|"]
         lines += [
-            f"| {r['source']} | {r['stage']} | {str(r['reason']).replace('|', '/')} |"
+            f"| {printable(str(r['source']))} | {r['stage']} "
+            f"| {printable(str(r['reason'])).replace('|', '/')} |"
             for r in summary["rejects"][:200]
         ]
     create_markdown_artifact(

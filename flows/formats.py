@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flows.limits import InputLimitError, check_chars
+
 CELL_SEPARATOR = " | "
 
 # The libraries log parse trouble of odd pages themselves; the reason a file is
@@ -115,6 +117,10 @@ def read_html(data: bytes) -> ExtractedText:
     except Exception as exc:  # a third-party parser on untrusted input: any failure is a reject
         raise FormatError(f"cannot read web page: {_one_line(exc)}") from exc
     if not text or not text.strip():
+        # lxml stops at 255 nested elements and then sees no text at all; the standard
+        # library's parser reads events, not a tree, so it reads a page of any depth
+        text = _html_text_events(data)
+    if not text or not text.strip():
         raise FormatError("web page has no text", "empty")
     return ExtractedText(
         text=_markdown_rows_to_blocks(text),
@@ -122,6 +128,66 @@ def read_html(data: bytes) -> ExtractedText:
         published=_iso_date(found.date) if found is not None else None,
         url=(found.url or None) if found is not None else None,
     )
+
+
+_HTML_SKIP = frozenset({"script", "style", "noscript", "template", "head", "svg", "math"})
+_HTML_BLOCKS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul",
+        "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+        "pre", "table", "thead", "tbody", "tfoot", "form", "fieldset", "figure",
+        "figcaption", "hr", "body", "address",
+    }
+)  # fmt: skip
+
+
+def _html_text_events(data: bytes) -> str:
+    """The visible text of a page read as a stream of tags (any nesting depth): blocks as
+    blank-line-separated paragraphs, table rows as lines with cells joined by " | "."""
+    from html.parser import HTMLParser
+
+    from flows.decoding import DecodeError, decode_bytes
+
+    try:
+        markup = decode_bytes(data).text
+    except DecodeError:
+        markup = data.decode("utf-8", errors="replace")
+    parts: list[str] = []
+    skipping = [0]
+
+    class _Text(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag in _HTML_SKIP:
+                skipping[0] += 1
+            elif tag in _HTML_BLOCKS:
+                parts.append("\n\n")
+            elif tag in ("tr", "br"):
+                parts.append("\n")
+            elif tag in ("td", "th"):
+                parts.append(CELL_SEPARATOR)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in _HTML_SKIP:
+                skipping[0] = max(0, skipping[0] - 1)
+            elif tag in _HTML_BLOCKS:
+                parts.append("\n\n")
+
+        def handle_data(self, text: str) -> None:
+            if not skipping[0]:
+                parts.append(text)
+
+    parser = _Text(convert_charrefs=True)
+    parser.feed(markup)
+    parser.close()
+    blocks: list[str | list[str]] = []
+    for block in re.split(r"\n\s*\n", "".join(parts)):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = [line.strip(" |") for line in lines if line.strip(" |")]
+        if len(lines) > 1:
+            blocks.append(lines)
+        elif lines:
+            blocks.append(lines[0])
+    return _blocks(blocks)
 
 
 # --- Word ----------------------------------------------------------------------------
@@ -213,15 +279,18 @@ def read_pdf(data: bytes) -> ExtractedText:
         if reader.is_encrypted and not reader.decrypt(""):
             raise FormatError("PDF is encrypted with a password", "encrypted")
         pages: list[str] = []
+        n_chars = 0
         for page in reader.pages:
             try:
                 layout = page.extract_text(extraction_mode="layout")
             except Exception:  # layout mode fails on some fonts; the plain text layer still reads
                 layout = page.extract_text()
             pages.append(_pdf_page_text(layout or ""))
+            n_chars += len(pages[-1])
+            check_chars(n_chars)  # page by page: compressed pages can hold far more text
         meta = reader.metadata
         title = str(meta.title) if meta is not None and meta.title else None
-    except FormatError:
+    except (FormatError, InputLimitError):
         raise
     except Exception as exc:  # a third-party parser on untrusted input: any failure is a reject
         raise FormatError(f"not a readable PDF: {_one_line(exc)}") from exc

@@ -23,6 +23,7 @@ import polars as pl
 import pyarrow as pa
 
 from flows.frames import DOCUMENT_SCHEMA, OBSERVATION_SCHEMA, REJECT_SCHEMA
+from flows.limits import printable
 from flows.settings import get_settings
 
 STORAGE_VERSION = "v1.5.0"
@@ -263,6 +264,7 @@ def load(
             raise WarehouseError(f"reference file {reference_dir / filename} is missing")
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    new_file, committed = not db_path.exists(), False
     con = _connect(db_path, read_only=False, lock_timeout_s=lock_timeout_s)
     try:
         for name, table in inputs.items():
@@ -280,6 +282,7 @@ def load(
                 n_documents=documents.height,
             )
             con.execute("COMMIT")
+            committed = True
         except BaseException:
             _rollback(con)
             raise
@@ -290,6 +293,15 @@ def load(
         ) from None
     finally:
         con.close()
+        if new_file and not committed:  # a first load that failed leaves no empty file
+            _discard(db_path)
+
+
+def _discard(db_path: Path) -> None:
+    """Remove a warehouse file this load created and did not fill, with its WAL."""
+    for path in (db_path, db_path.with_name(db_path.name + ".wal")):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _load_in_transaction(
@@ -310,7 +322,8 @@ def _load_in_transaction(
     problems = _step(con, "input_problems")
     if problems:
         raise WarehouseError(
-            "refusing the load: " + "; ".join(f"{n} {problem}" for problem, n in problems)
+            "refusing the load: "
+            + "; ".join(f"{n} {problem} ({printable(names)})" for problem, n, names in problems)
         )
     [(load_id, loaded_at)] = _step(con, "next_load")
     ids = {"load_id": load_id, "loaded_at": loaded_at}
