@@ -141,10 +141,14 @@ _HTML_BLOCKS = frozenset(
 )  # fmt: skip
 
 
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>|<!--.*?(?:-->|\Z)|<[!?][^>]*>", re.S)
+
+
 def _html_text_events(data: bytes) -> str:
-    """The visible text of a page read as a stream of tags (any nesting depth): blocks as
-    blank-line-separated paragraphs, table rows as lines with cells joined by " | "."""
-    from html.parser import HTMLParser
+    """The visible text of a page read as a stream of tags, whatever their nesting depth:
+    blocks as blank-line-separated paragraphs, table rows as lines with cells joined by
+    " | ". One pass of a compiled pattern; a script or style is skipped to its end tag."""
+    import html
 
     from flows.decoding import DecodeError, decode_bytes
 
@@ -152,35 +156,28 @@ def _html_text_events(data: bytes) -> str:
         markup = decode_bytes(data).text
     except DecodeError:
         markup = data.decode("utf-8", errors="replace")
+    low = markup.lower()
     parts: list[str] = []
-    skipping = [0]
-
-    class _Text(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: object) -> None:
-            if tag in _HTML_SKIP:
-                skipping[0] += 1
-            elif tag in _HTML_BLOCKS:
-                parts.append("\n\n")
-            elif tag in ("tr", "br"):
-                parts.append("\n")
-            elif tag in ("td", "th"):
-                parts.append(CELL_SEPARATOR)
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag in _HTML_SKIP:
-                skipping[0] = max(0, skipping[0] - 1)
-            elif tag in _HTML_BLOCKS:
-                parts.append("\n\n")
-
-        def handle_data(self, text: str) -> None:
-            if not skipping[0]:
-                parts.append(text)
-
-    parser = _Text(convert_charrefs=True)
-    parser.feed(markup)
-    parser.close()
+    pos = 0
+    search = _TAG.search
+    while (m := search(markup, pos)) is not None:
+        parts.append(markup[pos : m.start()])
+        pos = m.end()
+        tag = (m.group(2) or "").lower()
+        if not tag:
+            continue
+        if tag in _HTML_SKIP and not m.group(1):
+            close = low.find(f"</{tag}", pos)
+            pos = len(markup) if close < 0 else close
+        elif tag in _HTML_BLOCKS:
+            parts.append("\n\n")
+        elif tag in ("tr", "br") and not m.group(1):
+            parts.append("\n")
+        elif tag in ("td", "th") and not m.group(1):
+            parts.append(CELL_SEPARATOR)
+    parts.append(markup[pos:])
     blocks: list[str | list[str]] = []
-    for block in re.split(r"\n\s*\n", "".join(parts)):
+    for block in re.split(r"\n\s*\n", html.unescape("".join(parts))):
         lines = [" ".join(line.split()) for line in block.split("\n")]
         lines = [line.strip(" |") for line in lines if line.strip(" |")]
         if len(lines) > 1:
