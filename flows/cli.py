@@ -18,7 +18,7 @@ import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from flows.documents import Document, discover, read_documents
-from flows.limits import check_settings, printable, too_large_reason
+from flows.limits import check_settings, is_utf8, printable, too_large_reason
 from flows.observations import OBSERVATION_FIELDS, extract_observations
 from flows.server import EmbeddedServer, ServerError, check_api, prefect_api
 from flows.settings import get_settings
@@ -144,6 +144,9 @@ def run(
     settings = get_settings()
     db_path = db or settings.db_path
     inputs = paths or [settings.reports_dir]
+    for p in [*inputs, db_path]:
+        if not is_utf8(str(p)):  # a flow run's parameters and DuckDB take only text
+            raise _fail(f"{printable(str(p))}: the path is not valid UTF-8 (rename it)")
     for p in inputs:
         if not p.exists():
             raise _fail(f"{printable(str(p))}: no such file or folder")

@@ -415,3 +415,19 @@ def test_the_unchanged_check_and_the_reader_never_open_a_pipe(tmp_path):
             pass
         pytest.fail("opening the pipe blocked")
     assert outcome == [([file], []), "not a regular file"]
+
+
+def test_a_folder_given_by_a_name_that_is_not_utf8_is_a_usage_error_in_one_line(tmp_path):
+    folder = os.path.join(os.fsencode(tmp_path), b"th\xf0u")
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"tot.txt"), "w", encoding="utf-8") as handle:
+        handle.write(GOOD)
+    name = os.fsdecode(folder)
+    result = chitieu("run", name, "--db", tmp_path / "kho.duckdb")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"chitieu: error: {tmp_path}/th\\xf0u: the path is not valid UTF-8 (rename it)\n"
+    )
+    extracted = chitieu("extract", name)  # nothing goes to Prefect or DuckDB: it reads
+    assert extracted.returncode == 0
+    assert {json.loads(x)["source"] for x in extracted.stdout.splitlines()} == {"tot.txt"}
