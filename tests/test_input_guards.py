@@ -431,3 +431,29 @@ def test_a_folder_given_by_a_name_that_is_not_utf8_is_a_usage_error_in_one_line(
     extracted = chitieu("extract", name)  # nothing goes to Prefect or DuckDB: it reads
     assert extracted.returncode == 0
     assert {json.loads(x)["source"] for x in extracted.stdout.splitlines()} == {"tot.txt"}
+
+
+def test_a_load_refused_for_a_shared_source_names_it_and_leaves_no_new_file(tmp_path):
+    from flows.documents import Document, doc_id_of, split_sentences
+    from flows.frames import documents_frame, observations_frame, rejects_frame
+    from flows.warehouse import WarehouseError, load
+
+    def doc(text: str) -> Document:
+        return Document(doc_id_of(text), "báo cáo\n1.txt", text, split_sentences(text))
+
+    db = tmp_path / "kho.duckdb"
+    documents = documents_frame([doc(GOOD), doc(GOOD + "Thêm.")])
+    with pytest.raises(WarehouseError) as refused:
+        load(
+            db,
+            documents,
+            observations_frame([]),
+            rejects_frame([]),
+            sources=["báo cáo\n1.txt"],
+            code_version="t",
+            extractor_version="t",
+        )
+    assert "1 sources with more than one document in this load (báo cáo\\n1.txt)" in str(
+        refused.value
+    )
+    assert not db.exists()
