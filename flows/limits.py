@@ -58,28 +58,18 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
-    with open(fd, "rb", buffering=0, closefd=True) as handle:
+    with open(fd, "rb", closefd=True) as handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise InputLimitError("not a regular file (device, pipe or socket)", "read")
         if info.st_size > max_bytes:
             raise InputLimitError(_over_file_limit(info.st_size, max_bytes))
-        data = _read_at_most(handle, max_bytes + 1)
+        data = handle.read(info.st_size + 1)  # one read of the whole file, as big as it is
+        if info.st_size < len(data) <= max_bytes:  # it grew meanwhile: on, up to the limit
+            data += handle.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
         raise InputLimitError(_over_file_limit(len(data), max_bytes))
     return data
-
-
-def _read_at_most(handle: object, n: int) -> bytes:
-    chunks: list[bytes] = []
-    left = n
-    while left > 0:
-        chunk = handle.read(min(left, 16 * MIB))  # type: ignore[attr-defined]
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
 
 
 def _over_file_limit(size: int, max_bytes: int) -> str:
