@@ -36,14 +36,23 @@ TOO_LARGE = f"Năm 2022, doanh thu du lịch của tỉnh Lạng Sơn tăng {NIN
 PEAK = "PEAK_RSS_KB"
 RSS_WRAPPER = f"""
 import atexit, resource, sys
-atexit.register(lambda: print(
-    "{PEAK}", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr, flush=True))
+
+def peak_kib():
+    try:  # the high-water mark of this process's own memory since it started this program
+        with open("/proc/self/status") as status:
+            return next(int(x.split()[1]) for x in status if x.startswith("VmHWM:"))
+    except (OSError, StopIteration):  # not Linux: getrusage, which counts the parent's pages
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+atexit.register(lambda: print("{PEAK}", peak_kib(), file=sys.stderr, flush=True))
 from flows.cli import main
 sys.argv = ["chitieu", *sys.argv[1:]]
 main()
 """
-"""Runs the real CLI in a Python process that reports its own peak RSS when it exits (the
-embedded Prefect server is a separate process, not counted)."""
+"""Runs the real CLI in a Python process that reports its own peak RSS when it exits. Its
+own: Linux's `getrusage` peak survives the fork and exec that start a process, so it would
+report the test process's size, not the command's (VmHWM is reset by the exec). The embedded
+Prefect server is a separate process, not counted."""
 
 
 def env(**extra: str) -> dict[str, str]:
@@ -253,7 +262,10 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     db = base / "kho.duckdb"
     first = chitieu("run", folder, "--db", db, "--quiet")
     second = chitieu("run", folder, "--db", db)
-    return {"first": first, "second": second, "db": db}
+    extracted = subprocess.run(
+        [str(CHITIEU), "extract", str(folder)], capture_output=True, env=env(), timeout=600
+    )
+    return {"first": first, "second": second, "db": db, "extract": extracted}
 
 
 def test_quiet_still_prints_every_reject_on_stderr(hostile):
@@ -285,6 +297,17 @@ def test_a_name_that_is_not_utf8_is_a_reject_of_that_file_and_the_others_load(ho
     assert reasons and all("not valid UTF-8" in r for (r,) in reasons)
     loaded = {s for (s,) in rows(hostile["db"], "SELECT source FROM documents")}
     assert loaded == {"tot.txt", "chin.txt", "sau.html"}
+
+
+def test_extract_over_hostile_names_prints_only_utf8_json_and_escaped_lines(hostile):
+    result = hostile["extract"]
+    assert result.returncode == 1
+    out = result.stdout.decode("utf-8")  # strict: no raw bytes of a name
+    sources = {json.loads(line)["source"] for line in out.splitlines()}
+    assert sources == {"tot.txt", "chin.txt", "sau.html"}
+    err = result.stderr.decode("utf-8").splitlines()
+    assert all(line.startswith("chitieu: rejected ") for line in err), err
+    assert "chitieu: rejected b\\xe1o c\\xe1o.txt: file name is not valid UTF-8" in "\n".join(err)
 
 
 def test_a_pipe_in_the_folder_is_a_reject_and_the_run_goes_on(hostile):
