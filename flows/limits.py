@@ -51,11 +51,13 @@ def _size(n: int) -> str:
 def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """All bytes of a regular file of at most `max_bytes`.
 
-    The file is opened without blocking and checked with `fstat` on the open handle,
-    so a pipe, device or socket swapped in for a report is refused at once instead of
-    hanging the run; at most `max_bytes + 1` bytes are ever read, even from a file
-    that grows meanwhile.
+    A pipe, device or socket is refused without being opened; and since one could be
+    swapped in between that look and the open, the file is opened without blocking and
+    checked again on the open handle, so it is refused at once instead of hanging the
+    run. At most `max_bytes + 1` bytes are ever read, even from a file that grows.
     """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise InputLimitError("not a regular file (device, pipe or socket)", "read")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
     with open(fd, "rb", closefd=True) as handle:
