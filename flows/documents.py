@@ -332,6 +332,8 @@ def _read_sidecar(path: Path) -> dict[str, object]:
         raise ValueError(f"metadata file {path.name} is not readable JSON: {exc}") from exc
     if not isinstance(raw, dict):
         raise ValueError(f"metadata file {path.name} must hold a JSON object")
+    if not all(is_utf8(v) for v in raw.values() if isinstance(v, str)):  # "\ud800" in JSON
+        raise ValueError(f"metadata file {path.name} holds text that is not valid Unicode")
     return _metadata(raw, path.name)
 
 

@@ -91,3 +91,13 @@ def test_one_source_from_two_inputs_is_one_reject_naming_both(tmp_path: Path) ->
     assert (reject.source, reject.check) == ("r.txt", "duplicate")
     assert str(tmp_path / "a" / "r.txt") in reject.reason
     assert str(tmp_path / "b" / "r.txt") in reject.reason
+
+
+def test_a_sidecar_holding_a_lone_surrogate_is_a_reject_of_its_report(tmp_path: Path) -> None:
+    from flows.documents import InputFile, RejectedInput, read_document
+
+    report = tmp_path / "r.txt"
+    report.write_text("Năm 2022 tỉnh có 12 dự án.", encoding="utf-8")
+    (tmp_path / "r.meta.json").write_text('{"title": "B\\ud800o c\\u00e1o"}', encoding="utf-8")
+    with pytest.raises(RejectedInput, match="not valid Unicode"):
+        read_document(InputFile(report, "r.txt"))
