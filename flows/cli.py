@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import shlex
 import shutil
@@ -17,14 +18,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
-from flows.documents import discover, read_documents
+from flows.documents import Document, discover, read_documents
+from flows.limits import check_settings, is_utf8, printable, too_large_reason
 from flows.observations import OBSERVATION_FIELDS, extract_observations
 from flows.output import TABLE_LIMIT, write_rows
 from flows.server import EmbeddedServer, ServerError, check_api, prefect_api
 from flows.settings import get_settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 app = typer.Typer(
     help="chitieu: Vietnamese provincial reports into a versioned DuckDB warehouse of facts.",
@@ -111,22 +113,48 @@ def extract(
     ),
 ) -> None:
     """Print the facts found in reports (one CONTRACT.md record a line); nothing is written."""
+    _check_settings()
     for p in paths:
         if not p.exists():
-            raise _fail(f"{p}: no such file or folder")
+            raise _fail(f"{printable(str(p))}: no such file or folder")
     files, missing = discover(paths)
     docs, rejects = read_documents(files)
     for reject in [*missing, *rejects]:
-        typer.echo(f"chitieu: rejected {reject.source}: {reject.reason}", err=True)
-    records = (o.to_record() for doc in docs for o in extract_observations(doc))
+        _echo_reject(reject.source, reject.reason)
+    too_large: list[str] = []
+    records = (r for doc in docs for r in _finite_records(doc, too_large))
     _print_rows(
         list(OBSERVATION_FIELDS),
         ([[r[k] for k in OBSERVATION_FIELDS]] for r in records),
         fmt.value,
         0,  # every fact: extract reads files the user chose, not a warehouse
     )
-    if missing or rejects:
+    if missing or rejects or too_large:
         raise typer.Exit(1)
+
+
+def _finite_records(doc: Document, too_large: list[str]) -> Iterator[dict[str, Any]]:
+    """The records of a document's facts; a fact whose value is not a finite number is a
+    reject on stderr (never `Infinity` in the output)."""
+    for o in extract_observations(doc):
+        if math.isfinite(o.value_low) and math.isfinite(o.value_high):
+            yield o.to_record()
+        else:
+            too_large.append(doc.source)
+            _echo_reject(doc.source, too_large_reason(doc.text[o.start : o.end]))
+
+
+def _echo_reject(source: str, reason: str) -> None:
+    """One line on stderr for a reject; names escaped, so no name can forge a line."""
+    typer.echo(f"chitieu: rejected {printable(source)}: {printable(reason)}", err=True)
+
+
+def _check_settings() -> None:
+    """A limit setting that is not a positive number is a usage error, up front."""
+    try:
+        check_settings()
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -149,12 +177,16 @@ def run(
     (see the `rejects` table), 2 on a usage or warehouse error or an input folder
     without report files.
     """
+    _check_settings()
     settings = get_settings()
     db_path = db or settings.db_path
     inputs = paths or [settings.reports_dir]
+    for p in [*inputs, db_path]:
+        if not is_utf8(str(p)):  # a flow run's parameters and DuckDB take only text
+            raise _fail(f"{printable(str(p))}: the path is not valid UTF-8 (rename it)")
     for p in inputs:
         if not p.exists():
-            raise _fail(f"{p}: no such file or folder")
+            raise _fail(f"{printable(str(p))}: no such file or folder")
     if quiet or as_json:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
     _exit_cleanly_on_signals()  # so that the server started next is stopped too
@@ -168,6 +200,9 @@ def run(
         typer.echo(json.dumps(summary, ensure_ascii=False, default=str))
     elif not quiet:
         _print_summary(summary)
+    if quiet or as_json:  # the log lines naming them are hidden: rejects are no noise
+        for r in summary["rejects"]:
+            _echo_reject(str(r["source"]), str(r["reason"]))
     if summary["rejected"]:
         raise typer.Exit(1)
 
@@ -253,7 +288,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
         shown = ", ".join(closed[:10]) + more
         out.append(f"reports closed   {len(closed)} (absent from this full snapshot): {shown}")
     for r in summary["rejects"][:10]:
-        out.append(f"  rejected {r['source']}: {r['reason']}")
+        out.append(f"  rejected {printable(str(r['source']))}: {printable(str(r['reason']))}")
     out.append(
         f"try              {_self_command()} query "
         '"SELECT indicator, value, unit, period, area_code FROM observations_current LIMIT 10"'

@@ -39,10 +39,21 @@ from flows.formats import (
     read_html,
     read_pdf,
 )
+from flows.limits import (
+    InputLimitError,
+    check_chars,
+    check_unzipped_size,
+    is_utf8,
+    max_file_bytes,
+    printable,
+    read_regular_file,
+)
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 META_SUFFIX = ".meta.json"
+IGNORE_FILE = ".chitieuignore"
+"""gitignore-style patterns in an input folder: files there that are no reports."""
 
 MIN_LETTERS_FOR_LANGUAGE = 200
 """Texts with fewer letters are not judged for language (tables, short notes)."""
@@ -93,12 +104,17 @@ class Document:
 class RejectedInput(Exception):
     """An input that cannot become a document; `reason` is one line for the user."""
 
-    def __init__(self, source: str, reason: str, check: str = "read") -> None:
+    def __init__(
+        self, source: str, reason: str, check: str = "read", content_hash: str | None = None
+    ) -> None:
         reason = " ".join(reason.split())
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
         self.check = check
+        self.content_hash = content_hash
+        """The fingerprint of the file's bytes when the reject follows from them (so that
+        the same bytes are not rejected again on every run), else None."""
 
 
 # --- text ----------------------------------------------------------------------------
@@ -347,6 +363,8 @@ def _read_sidecar(path: Path) -> dict[str, object]:
         raise ValueError(f"metadata file {path.name} is not readable JSON: {exc}") from exc
     if not isinstance(raw, dict):
         raise ValueError(f"metadata file {path.name} must hold a JSON object")
+    if not all(is_utf8(v) for v in raw.values() if isinstance(v, str)):  # "\ud800" in JSON
+        raise ValueError(f"metadata file {path.name} holds text that is not valid Unicode")
     return _metadata(raw, path.name)
 
 
@@ -362,14 +380,16 @@ def discover(paths: Sequence[Path]) -> tuple[list[InputFile], list[RejectedInput
     """Input files under the given files and folders; `source` is relative to the folder given.
 
     Folders are walked recursively (following links to folders, but never twice
-    into the same one), in sorted order. What cannot be walked is a reject.
+    into the same one), in sorted order, leaving out what the folder's `.chitieuignore`
+    names. What cannot be walked is a reject, and so is a name that is not UTF-8 and a
+    source that two inputs share (naming both paths; neither is read).
     """
     files: list[InputFile] = []
     rejects: list[RejectedInput] = []
     seen: set[tuple[int, int]] = set()
     for given in paths:
         given = Path(given)
-        label = str(given)
+        label = printable(str(given))
         try:
             info = given.stat()
         except OSError as exc:
@@ -379,7 +399,12 @@ def discover(paths: Sequence[Path]) -> tuple[list[InputFile], list[RejectedInput
             continue
         if stat.S_ISDIR(info.st_mode):
             found: list[InputFile] = []
-            _walk(given, given, found, rejects, {(info.st_dev, info.st_ino)})
+            try:
+                ignore = _ignore_list(given)
+            except ValueError as exc:
+                rejects.append(RejectedInput(f"{label}/{IGNORE_FILE}", str(exc), "discover"))
+                continue
+            _walk(given, given, found, rejects, {(info.st_dev, info.st_ino)}, ignore)
             found.sort(key=lambda f: f.source)
             for f in found:
                 key = _file_key(f.path)
@@ -389,12 +414,67 @@ def discover(paths: Sequence[Path]) -> tuple[list[InputFile], list[RejectedInput
                     files.append(f)
         elif stat.S_ISREG(info.st_mode):
             key = (info.st_dev, info.st_ino)
-            if key not in seen:
+            if not is_utf8(given.name):
+                rejects.append(_not_utf8(printable(given.name)))
+            elif key not in seen:
                 seen.add(key)
                 files.append(InputFile(given, given.name))
         else:
             rejects.append(RejectedInput(label, "not a regular file or folder", "discover"))
-    return files, rejects
+    return _one_file_per_source(files, rejects)
+
+
+def _not_utf8(source: str) -> RejectedInput:
+    return RejectedInput(
+        source, "file name is not valid UTF-8 (shown with \\x escapes; rename it)", "discover"
+    )
+
+
+DUPLICATE_SOURCE = "duplicate"
+"""The check of a source that two inputs share: it was given, so its facts are kept."""
+
+
+def _one_file_per_source(
+    files: list[InputFile], rejects: list[RejectedInput]
+) -> tuple[list[InputFile], list[RejectedInput]]:
+    """The files whose source no other input has; one reject per shared source, naming its
+    paths (which one is the report is not ours to guess: neither is read)."""
+    by_source: dict[str, list[InputFile]] = {}
+    for f in files:
+        by_source.setdefault(f.source, []).append(f)
+    if len(by_source) == len(files):
+        return files, rejects
+    for source, same in by_source.items():
+        if len(same) > 1:
+            paths = ", ".join(printable(str(f.path)) for f in same)
+            rejects.append(
+                RejectedInput(
+                    source,
+                    f"{len(same)} inputs have this source: {paths} (pass one folder holding "
+                    "both, or rename one)",
+                    DUPLICATE_SOURCE,
+                )
+            )
+    return [f for f in files if len(by_source[f.source]) == 1], rejects
+
+
+def _ignore_list(folder: Path) -> Callable[[str], bool] | None:
+    """What the folder's `.chitieuignore` leaves out (gitignore patterns, matched against
+    the path relative to the folder; a folder's path ends with `/`), or None."""
+    path = folder / IGNORE_FILE
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read the ignore list: {exc}") from None
+    import pathspec
+
+    try:
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    except Exception as exc:  # a pattern the library cannot compile
+        raise ValueError(f"bad pattern in the ignore list: {exc}") from None
+    return spec.match_file
 
 
 def _file_key(path: Path) -> tuple[int, int] | None:
@@ -423,6 +503,7 @@ def _walk(
     found: list[InputFile],
     rejects: list[RejectedInput],
     ancestors: set[tuple[int, int]],
+    ignore: Callable[[str], bool] | None = None,
 ) -> None:
     """Collect the files under `folder`; links back into a folder on the way are rejects."""
     try:
@@ -442,11 +523,18 @@ def _walk(
             continue
         path = Path(entry.path)
         source = _relative(root, path)
+        if not is_utf8(source):
+            rejects.append(_not_utf8(printable(source)))
+            continue
+        if ignore is not None and ignore(source):
+            continue
         try:
             info = os.stat(path)
         except OSError as exc:
             broken = "broken symbolic link" if entry.is_symlink() else "file vanished"
             rejects.append(RejectedInput(source, _os_reason(exc, broken), "discover"))
+            continue
+        if ignore is not None and stat.S_ISDIR(info.st_mode) and ignore(source + "/"):
             continue
         if stat.S_ISDIR(info.st_mode):
             key = (info.st_dev, info.st_ino)
@@ -457,7 +545,7 @@ def _walk(
                     )
                 )
                 continue
-            _walk(root, path, found, rejects, ancestors | {key})
+            _walk(root, path, found, rejects, ancestors | {key}, ignore)
         elif stat.S_ISREG(info.st_mode):
             found.append(InputFile(path, source))
         else:
@@ -478,9 +566,9 @@ def _relative(root: Path, path: Path) -> str:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """All bytes of a file (one read; the caller checks the file did not change meanwhile)."""
-    with open(path, "rb") as handle:
-        return handle.read()
+    """All bytes of a regular file within `CHITIEU_MAX_FILE_MB` (one read, never blocking on
+    a pipe; the caller checks the file did not change meanwhile)."""
+    return read_regular_file(path, max_file_bytes())
 
 
 def _format_of(path: Path, data: bytes) -> str:
@@ -532,6 +620,8 @@ def _extract(fmt: str, data: bytes) -> tuple[ExtractedText, str | None]:
         kind = binary_kind(data)
         what = f"{kind}" if kind else "something else"
         raise FormatError(f"not a {fmt.upper()} file: its content is {what}", "format")
+    if fmt == "docx":
+        check_unzipped_size(data)
     extracted = reader(data)
     text, legacy = repair_legacy(extracted.text)
     base = FORMAT_ENCODINGS[fmt] or (html_encoding(data) if fmt == "html" else None)
@@ -560,8 +650,8 @@ def unchanged_inputs(
         seen = known.get(file.source)
         if seen is not None and seen[1] == extractor_version:
             try:
-                data = file.path.read_bytes()
-            except OSError:
+                data = _read_bytes(file.path)
+            except (OSError, InputLimitError):
                 to_read.append(file)  # read_document says why, as a reject
                 continue
             if content_hash_of(data, sidecar_of(file.path)) == seen[0]:
@@ -572,7 +662,18 @@ def unchanged_inputs(
 
 
 def read_document(file: InputFile) -> Document:
-    """The document in a file, or `RejectedInput` saying why it cannot be read."""
+    """The document in a file, or `RejectedInput` saying why it cannot be read (with the
+    file's fingerprint when the reason follows from its bytes)."""
+    fingerprint: list[str] = []
+    try:
+        return _read_document(file, fingerprint)
+    except RejectedInput as exc:
+        exc.content_hash = fingerprint[0] if fingerprint else None
+        raise
+
+
+def _read_document(file: InputFile, fingerprint: list[str]) -> Document:
+    """`read_document`; `fingerprint` receives the content hash once the bytes are read."""
     source = file.source
     try:
         before = os.stat(file.path)
@@ -584,22 +685,26 @@ def read_document(file: InputFile) -> Document:
         raise RejectedInput(
             source, f"cannot read file: {_os_reason(exc, 'file vanished')}", "read"
         ) from exc
+    except InputLimitError as exc:
+        raise RejectedInput(source, exc.reason, exc.check) from None
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
         data
     ) != after.st_size:
         raise RejectedInput(
             source, "file changed while being read (try again when it is complete)", "changed"
         )
-    if not data:
-        raise RejectedInput(source, "empty file", "empty")
     sidecar = sidecar_of(file.path)
     content_hash = content_hash_of(data, sidecar)
+    fingerprint.append(content_hash)
+    if not data:
+        raise RejectedInput(source, "empty file", "empty")
     try:
         fmt = _format_of(file.path, data)
         extracted, encoding = _extract(fmt, data)
+        check_chars(len(extracted.text))
     except RejectedInput as exc:
         raise RejectedInput(source, exc.reason, exc.check) from None
-    except (DecodeError, FormatError) as exc:
+    except (DecodeError, FormatError, InputLimitError) as exc:
         raise RejectedInput(source, exc.reason, exc.check) from None
     del data
     text = normalise(extracted.text)

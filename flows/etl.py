@@ -24,6 +24,7 @@ from prefect.utilities.annotations import quote
 
 from flows import __version__
 from flows.documents import (
+    DUPLICATE_SOURCE,
     InputFile,
     discover,
     unchanged_inputs,
@@ -36,6 +37,7 @@ from flows.frames import (
     observations_frame,
     rejects_frame,
 )
+from flows.limits import printable
 from flows.observations import EXTRACTOR_VERSION
 from flows.schemas import validate_run
 from flows.settings import get_settings
@@ -204,9 +206,9 @@ def chitieu_etl(
     db = Path(db_path) if db_path else settings.db_path
     inputs = [Path(p) for p in paths] if paths else [settings.reports_dir]
     files, missing = discover(inputs)
-    logger.info("%d files under %s", len(files), ", ".join(map(str, inputs)))
+    logger.info("%d files under %s", len(files), printable(", ".join(map(str, inputs))))
     empty = empty_inputs(inputs, files)
-    if empty:
+    if empty and not missing:  # a folder whose files were all rejected is reported by those
         raise NoReports(
             f"{', '.join(map(str, empty))}: no report files in this folder "
             "(check the input path; nothing was loaded)"
@@ -226,18 +228,20 @@ def chitieu_etl(
     )
     del futures, parts  # the batches live on only in the concatenated frames
     for row in read_rejects.iter_rows(named=True):
-        logger.warning("rejected %s: %s", row["source"], row["reason"])
+        logger.warning("rejected %s: %s", printable(row["source"]), printable(row["reason"]))
 
     n_facts = observations.height
     docs, obs, row_rejects = validate_frames(documents, observations)
     del documents, observations
     rejects = pl.concat([read_rejects, row_rejects])
+    # a source two inputs share was given, though neither was read: its facts stay
+    given = [f.source for f in files] + [m.source for m in missing if m.check == DUPLICATE_SOURCE]
     result = load_warehouse(
         db,
         docs,
         obs,
         rejects,
-        [f.source for f in files],
+        given,
         full,
         settings.lock_timeout_s,
         started_at,
@@ -296,7 +300,8 @@ def _publish(summary: dict[str, Any], facts: list[dict[str, Any]]) -> None:
     if summary["rejects"]:
         lines += ["", "## Rejects", "", "| source | stage | reason |", "|---|---|---|"]
         lines += [
-            f"| {r['source']} | {r['stage']} | {str(r['reason']).replace('|', '/')} |"
+            f"| {printable(str(r['source']))} | {r['stage']} "
+            f"| {printable(str(r['reason'])).replace('|', '/')} |"
             for r in summary["rejects"][:200]
         ]
     if summary["closed_sources"]:

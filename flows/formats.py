@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flows.limits import InputLimitError, check_chars
+
 CELL_SEPARATOR = " | "
 
 # The libraries log parse trouble of odd pages themselves; the reason a file is
@@ -115,6 +117,10 @@ def read_html(data: bytes) -> ExtractedText:
     except Exception as exc:  # a third-party parser on untrusted input: any failure is a reject
         raise FormatError(f"cannot read web page: {_one_line(exc)}") from exc
     if not text or not text.strip():
+        # lxml stops at 255 nested elements and then sees no text at all; the standard
+        # library's parser reads events, not a tree, so it reads a page of any depth
+        text = _html_text_events(data)
+    if not text or not text.strip():
         raise FormatError("web page has no text", "empty")
     return ExtractedText(
         text=_markdown_rows_to_blocks(text),
@@ -137,6 +143,63 @@ def html_encoding(data: bytes) -> str | None:
             continue
         return guess
     return None
+
+
+_HTML_SKIP = frozenset({"script", "style", "noscript", "template", "head", "svg", "math"})
+_HTML_BLOCKS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "ul",
+        "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+        "pre", "table", "thead", "tbody", "tfoot", "form", "fieldset", "figure",
+        "figcaption", "hr", "body", "address",
+    }
+)  # fmt: skip
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>|<!--.*?(?:-->|\Z)|<[!?][^>]*>", re.S)
+
+
+def _html_text_events(data: bytes) -> str:
+    """The visible text of a page read as a stream of tags, whatever their nesting depth:
+    blocks as blank-line-separated paragraphs, table rows as lines with cells joined by
+    " | ". One pass of a compiled pattern; a script or style is skipped to its end tag."""
+    import html
+
+    from flows.decoding import DecodeError, decode_bytes
+
+    try:
+        markup = decode_bytes(data).text
+    except DecodeError:
+        markup = data.decode("utf-8", errors="replace")
+    low = markup.lower()
+    parts: list[str] = []
+    pos = 0
+    search = _TAG.search
+    while (m := search(markup, pos)) is not None:
+        parts.append(markup[pos : m.start()])
+        pos = m.end()
+        tag = (m.group(2) or "").lower()
+        if not tag:
+            continue
+        if tag in _HTML_SKIP and not m.group(1):
+            close = low.find(f"</{tag}", pos)
+            pos = len(markup) if close < 0 else close
+        elif tag in _HTML_BLOCKS:
+            parts.append("\n\n")
+        elif tag in ("tr", "br") and not m.group(1):
+            parts.append("\n")
+        elif tag in ("td", "th") and not m.group(1):
+            parts.append(CELL_SEPARATOR)
+    parts.append(markup[pos:])
+    blocks: list[str | list[str]] = []
+    for block in re.split(r"\n\s*\n", html.unescape("".join(parts))):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = [line.strip(" |") for line in lines if line.strip(" |")]
+        if len(lines) > 1:
+            blocks.append(lines)
+        elif lines:
+            blocks.append(lines[0])
+    return _blocks(blocks)
 
 
 # --- Word ----------------------------------------------------------------------------
@@ -228,15 +291,18 @@ def read_pdf(data: bytes) -> ExtractedText:
         if reader.is_encrypted and not reader.decrypt(""):
             raise FormatError("PDF is encrypted with a password", "encrypted")
         pages: list[str] = []
+        n_chars = 0
         for page in reader.pages:
             try:
                 layout = page.extract_text(extraction_mode="layout")
             except Exception:  # layout mode fails on some fonts; the plain text layer still reads
                 layout = page.extract_text()
             pages.append(_pdf_page_text(layout or ""))
+            n_chars += len(pages[-1])
+            check_chars(n_chars)  # page by page: compressed pages can hold far more text
         meta = reader.metadata
         title = str(meta.title) if meta is not None and meta.title else None
-    except FormatError:
+    except (FormatError, InputLimitError):
         raise
     except Exception as exc:  # a third-party parser on untrusted input: any failure is a reject
         raise FormatError(f"not a readable PDF: {_one_line(exc)}") from exc

@@ -7,6 +7,7 @@ document / fact / reject, ready for Pandera and for DuckDB through Arrow.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
@@ -14,6 +15,7 @@ from operator import attrgetter
 import polars as pl
 
 from flows.documents import Document, InputFile, RejectedInput, read_document
+from flows.limits import too_large_reason
 from flows.observations import EXTRACTOR_VERSION, Observation, extract_observations
 
 DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
@@ -61,6 +63,7 @@ REJECT_SCHEMA: dict[str, pl.DataType] = {
     "check": pl.String(),
     "reason": pl.String(),
     "record": pl.String(),
+    "content_hash": pl.String(),
 }
 
 
@@ -114,6 +117,7 @@ def input_reject(exc: RejectedInput) -> dict[str, object]:
         "check": exc.check,
         "reason": exc.reason,
         "record": None,
+        "content_hash": exc.content_hash,
     }
 
 
@@ -147,6 +151,37 @@ def extract_batch(files: Sequence[InputFile]) -> ExtractedBatch:
             continue
         docs.append(doc)
         observations.extend(extract_observations(doc))
-    return ExtractedBatch(
-        documents_frame(docs), observations_frame(observations), rejects_frame(rejects)
-    )
+    facts, too_large = finite_facts(observations_frame(observations), docs)
+    return ExtractedBatch(documents_frame(docs), facts, rejects_frame([*rejects, *too_large]))
+
+
+def finite_facts(
+    facts: pl.DataFrame, docs: Sequence[Document]
+) -> tuple[pl.DataFrame, list[dict[str, object]]]:
+    """The facts whose values are finite numbers, and a reject for each other one (a
+    figure too large for a double is infinite: not a value, and not valid JSON)."""
+    finite = (pl.col("value_low").is_finite() & pl.col("value_high").is_finite()).fill_null(True)
+    if facts.height == 0 or facts.select(finite.all()).item():
+        return facts, []
+    texts = {d.doc_id: d.text for d in docs}
+    rejects = []
+    for row in facts.filter(~finite).iter_rows(named=True):
+        text = texts.get(str(row["doc_id"]), "")
+        rejects.append(
+            {
+                "source": row["source"],
+                "doc_id": row["doc_id"],
+                "stage": "extract",
+                "check": "finite_value",
+                "reason": too_large_reason(text[row["start"] : row["end"]]),
+                "record": record_json(
+                    {k: _json_safe(v) for k, v in row.items()}  # Infinity is not JSON
+                ),
+                "content_hash": None,
+            }
+        )
+    return facts.filter(finite), rejects
+
+
+def _json_safe(value: object) -> object:
+    return str(value) if isinstance(value, float) and not math.isfinite(value) else value

@@ -24,6 +24,7 @@ from typing import Any
 from flows.catalogue import Catalogue, Province, get_catalogue
 from flows.documents import Document, split_sentences
 from flows.folding import fast_lower, tone_form, word_set
+from flows.limits import evidence_limit, evidence_window
 from flows.numbers import SCALES, Numeral, find_numerals
 from flows.periods import Period, find_mentions
 from flows.quantities import Unit, noun_after, unit_after
@@ -243,6 +244,7 @@ class _DocumentReader:
         self.doc = doc
         self.cat = cat
         self.text = text = doc.text
+        self.evidence_chars = evidence_limit()
         self.low = low = fast_lower(text)
         self.mentions = find_mentions(low)
         self.mention_starts = [m.start for m in self.mentions]
@@ -644,7 +646,11 @@ class _DocumentReader:
             area,
             qualifier is not None,
             qualifier,
-            span.body,
+            span.body  # the sentence; a window around the number when the sentence is long
+            if len(span.body) <= self.evidence_chars
+            else evidence_window(
+                self.text, span.start, span.end, n.start, end, self.evidence_chars
+            ),
             n.start,
             end,
         )

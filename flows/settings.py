@@ -15,6 +15,26 @@ def _env_path(name: str, default: Path) -> Path:
     return Path(value) if value else default
 
 
+def env_count(name: str, default: int) -> int:
+    """A positive whole number from the environment; a clear error for anything else."""
+    return parse_count(name, os.environ.get(name), default)
+
+
+def parse_count(name: str, raw: str | None, default: int) -> int:
+    """The value of setting `name` as a positive whole number (`_` between digits allowed),
+    `default` when unset or empty; `ValueError` naming the setting for anything else."""
+    value = (raw or "").strip().replace("_", "")
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ValueError(f"{name} must be a positive whole number, not {value[:40]!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where chitieu reads and writes, resolved once per command or flow run."""
@@ -37,6 +57,17 @@ class Settings:
     lock_timeout_s: float = field(
         default_factory=lambda: float(os.environ.get("CHITIEU_LOCK_TIMEOUT", "30"))
     )
+    # input limits (flows/limits.py): what one file may cost, whatever it holds
+    max_file_mb: int = field(default_factory=lambda: env_count("CHITIEU_MAX_FILE_MB", 100))
+    """Bytes read from one input file, in MiB."""
+    max_unzipped_mb: int = field(default_factory=lambda: env_count("CHITIEU_MAX_UNZIPPED_MB", 100))
+    """Bytes one .docx file may expand to when unzipped, in MiB."""
+    max_chars: int = field(default_factory=lambda: env_count("CHITIEU_MAX_CHARS", 50_000_000))
+    """Characters of text in one document."""
+    max_evidence_chars: int = field(
+        default_factory=lambda: env_count("CHITIEU_MAX_EVIDENCE_CHARS", 600)
+    )
+    """A fact's evidence (`text`): its sentence, or a window of this size around the number."""
 
 
 def get_settings() -> Settings:

@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from flows.frames import DOCUMENT_SCHEMA, OBSERVATION_SCHEMA, REJECT_SCHEMA
 from flows.integrity import IntegrityError, check_before_write, check_schema_version, damaged
+from flows.limits import printable
 from flows.settings import get_settings
 
 STORAGE_VERSION = "v1.5.0"
@@ -337,6 +338,7 @@ def load(
             raise WarehouseError(f"reference file {reference_dir / filename} is missing")
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    new_file, committed = not db_path.exists(), False
     con = _connect(db_path, read_only=False, lock_timeout_s=lock_timeout_s)
     try:
         for name, table in inputs.items():
@@ -355,6 +357,7 @@ def load(
                 confirm_full=confirm_full,
             )
             con.execute("COMMIT")
+            committed = True
         except BaseException:
             _rollback(con)
             raise
@@ -368,6 +371,15 @@ def load(
         ) from None
     finally:
         con.close()
+        if new_file and not committed:  # a first load that failed leaves no empty file
+            _discard(db_path)
+
+
+def _discard(db_path: Path) -> None:
+    """Remove a warehouse file this load created and did not fill, with its WAL."""
+    for path in (db_path, db_path.with_name(db_path.name + ".wal")):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _load_in_transaction(
@@ -389,7 +401,8 @@ def _load_in_transaction(
     problems = _step(con, "input_problems")
     if problems:
         raise WarehouseError(
-            "refusing the load: " + "; ".join(f"{n} {problem}" for problem, n in problems)
+            "refusing the load: "
+            + "; ".join(f"{n} {problem} ({printable(names)})" for problem, n, names in problems)
         )
     [(load_id, loaded_at)] = _step(con, "next_load")
     ids = {"load_id": load_id, "loaded_at": loaded_at}

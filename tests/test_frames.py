@@ -77,4 +77,5 @@ def test_an_unreadable_input_becomes_a_reject_row_with_its_reason():
         "check": "empty",
         "reason": "empty file",
         "record": None,
+        "content_hash": None,
     }

@@ -188,6 +188,7 @@ def grid_of_facts() -> list[dict]:
         "indicator": "labour.trained_share",
         "subject": "tỷ lệ lao động qua đào tạo",
         "period": "2023",
+        "base_period": None,
         "area_code": "20",
         "area": "Lạng Sơn",
         "approx": False,
