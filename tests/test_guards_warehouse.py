@@ -22,10 +22,11 @@ from pathlib import Path
 from uuid import UUID
 
 import duckdb
+import polars as pl
 import pytest
 
 from flows.documents import discover
-from flows.frames import extract_batch, observations_frame, rejects_frame
+from flows.frames import DOCUMENT_SCHEMA, extract_batch, observations_frame, rejects_frame
 from flows.integrity import known_schema_version
 from flows.schemas import MEASURES, validate_observations
 from flows.settings import PROJECT_ROOT
@@ -260,13 +261,15 @@ def grid_of_facts() -> list[dict]:
     return rows
 
 
+def facts_frame(rows: list[dict]) -> pl.DataFrame:
+    """Fact rows as the observations frame the flow validates and loads."""
+    empty = observations_frame([])
+    return pl.DataFrame(rows).select(empty.columns).cast(dict(empty.schema))
+
+
 def load_rows(db: Path, rows: list[dict]) -> None:
     """Rows loaded as they are, each source with its document: what a loader without
     validation would write."""
-    import polars as pl
-
-    from flows.frames import DOCUMENT_SCHEMA
-
     documents = pl.DataFrame(
         [
             {
@@ -288,15 +291,10 @@ def load_rows(db: Path, rows: list[dict]) -> None:
         ],
         schema=DOCUMENT_SCHEMA,
     )
-    frame = observations_frame([]).vstack(
-        pl.DataFrame(rows)
-        .select(observations_frame([]).columns)
-        .cast(dict(observations_frame([]).schema))
-    )
     load(
         db,
         documents,
-        frame,
+        facts_frame(rows),
         rejects_frame([]),
         sources=documents["source"].to_list(),
         code_version="test",
@@ -311,7 +309,7 @@ def test_every_row_a_warehouse_check_flags_was_rejected_by_validation_first(tmp_
     flagged = {name for name, found in run_checks(unvalidated).items() if found}
     assert flagged == ROW_RULES, "the grid reaches every row rule (the test has teeth)"
 
-    valid, rejects = validate_observations(observations_frame(rows))
+    valid, rejects = validate_observations(facts_frame(rows))
     assert valid.height > 0 and rejects.height > 0
     validated = tmp_path / "validated.duckdb"
     load_rows(validated, valid.to_dicts())
