@@ -52,19 +52,33 @@ def check_schema_version(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
         )
 
 
+def last_used_block(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest block the file's tables and metadata use (-1 for none). Not the header's
+    block count: that counts free blocks too, and DuckDB cuts free blocks off the end."""
+    sql_dir = get_settings().sql_dir / "read"
+    table_sql = (sql_dir / "table_last_block.sql").read_text(encoding="utf-8")
+    tables = con.execute((sql_dir / "stored_tables.sql").read_text(encoding="utf-8")).fetchall()
+    last = int(_one(con, "read/metadata_last_block")[0])
+    for (table,) in tables:
+        last = max(last, int(con.execute(table_sql, {"table": table}).fetchall()[0][0]))
+    return last
+
+
 def check_file_length(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
-    """Refuse a file shorter than the blocks its header says it holds (truncated)."""
+    """Refuse a file too short to hold the blocks its tables and metadata use (truncated)."""
     try:
         size = db_path.stat().st_size
     except OSError:
         return  # a new file: nothing to damage
-    total_blocks, block_size = _one(con, "read/storage_size") or (0, 0)
-    expected = HEADER_BYTES + int(total_blocks) * int(block_size) if total_blocks else 0
+    last = last_used_block(con)
+    if last < 0:
+        return
+    expected = HEADER_BYTES + (last + 1) * int(_one(con, "read/storage_size")[0])
     if size < expected:
         raise IntegrityError(
-            f"the warehouse {db_path} is damaged: the file is {size:,} bytes but its header "
-            f"says {expected:,} (truncated, e.g. an unfinished copy or a full disk); nothing "
-            "was written; restore it from a backup"
+            f"the warehouse {db_path} is damaged: the file is {size:,} bytes but its blocks "
+            f"reach byte {expected:,} (truncated, e.g. an unfinished copy or a full disk); "
+            "nothing was written; restore it from a backup"
         )
 
 
