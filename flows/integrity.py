@@ -65,20 +65,21 @@ def last_used_block(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def check_file_length(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
-    """Refuse a file too short to hold the blocks its tables and metadata use (truncated)."""
+    """Refuse a file too short for its blocks (truncated). DuckDB cuts free blocks off the
+    end of the file but still counts them, so a file may lack at most as many blocks as are
+    free, and must reach the highest block its tables and metadata use."""
     try:
         size = db_path.stat().st_size
     except OSError:
         return  # a new file: nothing to damage
-    last = last_used_block(con)
-    if last < 0:
-        return
-    expected = HEADER_BYTES + (last + 1) * int(_one(con, "read/storage_size")[0])
-    if size < expected:
+    total, free, block_size = (int(v) for v in _one(con, "read/storage_size") or (0, 0, 1))
+    in_file = max(size - HEADER_BYTES, 0) // block_size
+    needed = max(total - free, last_used_block(con) + 1)
+    if in_file < needed:
         raise IntegrityError(
             f"the warehouse {db_path} is damaged: the file is {size:,} bytes but its blocks "
-            f"reach byte {expected:,} (truncated, e.g. an unfinished copy or a full disk); "
-            "nothing was written; restore it from a backup"
+            f"need {HEADER_BYTES + needed * block_size:,} (truncated, e.g. an unfinished "
+            "copy or a full disk); nothing was written; restore it from a backup"
         )
 
 

@@ -30,7 +30,7 @@ from flows.frames import DOCUMENT_SCHEMA, extract_batch, observations_frame, rej
 from flows.integrity import known_schema_version
 from flows.schemas import MEASURES, validate_observations
 from flows.settings import PROJECT_ROOT
-from flows.warehouse import load, migrate, run_checks
+from flows.warehouse import WarehouseError, load, migrate, run_checks
 from tests.conftest import SEED_REPORTS, write_report
 
 SEED_TEXT = next(SEED_REPORTS.iterdir()).read_text(encoding="utf-8")
@@ -358,6 +358,21 @@ def test_a_truncated_warehouse_is_refused_and_left_as_it_is(big_warehouse: Path,
     assert str(big_warehouse) in line and "damaged" in line and "truncated" in line
     assert digest(big_warehouse) == before, "nothing appended"
     assert not Path(f"{big_warehouse}.wal").exists()
+
+
+def test_free_blocks_cut_off_the_end_are_no_damage_but_a_cut_used_block_is(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    folder = reports(tmp_path / "in", 60)
+    for round_ in range(6):  # loads that free blocks and let DuckDB shorten the file
+        for path in sorted(folder.iterdir())[round_ % 3 :: 3]:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("60%", f"{61 + round_}%"), encoding="utf-8")
+        seed_load(db, folder)
+    size = db.stat().st_size
+    with db.open("r+b") as fh:
+        fh.truncate(size - 256 * 1024)
+    with pytest.raises(WarehouseError, match="is damaged: "):
+        seed_load(db, folder)
 
 
 def test_a_warehouse_with_garbled_blocks_is_refused_and_left_as_it_is(
