@@ -1,4 +1,3 @@
--- The file's block count (used and free), how many are free, and their size.
-SELECT total_blocks, free_blocks, block_size
-FROM pragma_database_size()
-WHERE database_name = current_database();
+-- The blocks in use and their size: the file must be at least that long. (total_blocks also
+-- counts free blocks that a checkpoint cut from the end of the file, so it may exceed it.)
+SELECT used_blocks, block_size FROM pragma_database_size() WHERE database_name = current_database();
