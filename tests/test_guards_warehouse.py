@@ -264,7 +264,9 @@ def grid_of_facts() -> list[dict]:
 def facts_frame(rows: list[dict]) -> pl.DataFrame:
     """Fact rows as the observations frame the flow validates and loads."""
     empty = observations_frame([])
-    return pl.DataFrame(rows).select(empty.columns).cast(dict(empty.schema))
+    frame = pl.DataFrame(rows)
+    missing = [pl.lit(None).alias(c) for c in empty.columns if c not in frame.columns]
+    return frame.with_columns(missing).select(empty.columns).cast(dict(empty.schema))
 
 
 def load_rows(db: Path, rows: list[dict]) -> None:
