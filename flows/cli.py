@@ -417,9 +417,7 @@ def serve(
     if PREFECT_API_URL.value():
         _check_prefect_api()
         typer.echo(f"chitieu: serving on the Prefect server at {PREFECT_API_URL.value()}")
-        _serve(inputs, db_path, full, yes, PREFECT_API_URL.value())
-        if interrupted:
-            raise KeyboardInterrupt
+        _serve(inputs, db_path, full, yes, PREFECT_API_URL.value(), interrupted)
         return
     from prefect.settings import PREFECT_HOME, temporary_settings
 
@@ -439,9 +437,7 @@ def serve(
             )
             os.environ["PREFECT_API_URL"] = api_url  # for the flow runs this process starts
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
-                _serve(inputs, db_path, full, yes, api_url)
-            if interrupted:  # Prefect's runner takes Ctrl-C as a normal stop
-                raise KeyboardInterrupt
+                _serve(inputs, db_path, full, yes, api_url, interrupted)
     except ServerError as exc:
         raise _fail(f"{exc} (log: {log})") from None
 
@@ -459,21 +455,33 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 
 
 def _note_ctrl_c() -> list[int]:
-    """A list that gets an item on Ctrl-C, which still interrupts as usual: Prefect's runner
-    swallows the interrupt and returns, and `serve` must still exit with 130."""
+    """A list that gets an item on Ctrl-C. Once Prefect's runner is serving, Ctrl-C stops
+    it the way SIGTERM does (its graceful stop pauses the schedule); before, it interrupts
+    as usual. Either way `serve` then exits with 130, like `run`."""
     seen: list[int] = []
 
     def on_sigint(signum: int, frame: object) -> None:
         seen.append(signum)
+        graceful = signal.getsignal(signal.SIGTERM)
+        if len(seen) == 1 and callable(graceful) and graceful is not _exit_on_signal:
+            graceful(signal.SIGTERM, frame)  # the runner's own stop
+            return
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, on_sigint)
     return seen
 
 
-def _serve(inputs: Sequence[Path], db_path: Path, full: bool, yes: bool, api_url: str) -> None:
-    """Serve the flow on its daily schedule (returns when interrupted), after saying how to
-    start a run now against this very server."""
+def _serve(
+    inputs: Sequence[Path],
+    db_path: Path,
+    full: bool,
+    yes: bool,
+    api_url: str,
+    interrupted: list[int],
+) -> None:
+    """Serve the flow on its daily schedule until stopped, after saying how to start a run
+    now against this very server; a stop by Ctrl-C ends as an interrupt (exit 130)."""
     from flows.etl import SERVED_DEPLOYMENT, chitieu_etl, serve_schedule
 
     prefect = Path(sys.executable).with_name("prefect")
@@ -483,7 +491,13 @@ def _serve(inputs: Sequence[Path], db_path: Path, full: bool, yes: bool, api_url
         f"a run now: PREFECT_API_URL={api_url} {command} deployment run "
         f"{chitieu_etl.name}/{SERVED_DEPLOYMENT}"
     )
-    serve_schedule([str(p) for p in inputs], str(db_path), full, confirm_full=yes)
+    try:
+        serve_schedule([str(p) for p in inputs], str(db_path), full, confirm_full=yes)
+    except SystemExit:
+        if not interrupted:
+            raise
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def main() -> None:

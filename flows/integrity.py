@@ -72,6 +72,7 @@ def check_file_length(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
 def check_before_write(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     """Every check a writer runs on an open file before its first write."""
     check_file_length(con, db_path)
+    check_blocks_in_file(con, db_path)
     check_schema_version(con, db_path)
 
 
@@ -82,3 +83,34 @@ def damaged(exc: duckdb.Error) -> bool:
         marker in text
         for marker in ("could not read enough bytes", "checksum", "corrupt", "invalid block")
     )
+
+
+def last_used_block(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest block the file's tables and metadata use (-1 for none)."""
+    sql_dir = get_settings().sql_dir / "read"
+    table_sql = (sql_dir / "table_last_block.sql").read_text(encoding="utf-8")
+    tables = con.execute((sql_dir / "stored_tables.sql").read_text(encoding="utf-8")).fetchall()
+    last = int(_one(con, "read/metadata_last_block")[0])
+    for (table,) in tables:
+        last = max(last, int(con.execute(table_sql, {"table": table}).fetchall()[0][0]))
+    return last
+
+
+def check_blocks_in_file(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Refuse a file that ends before the highest block its tables and metadata use: a
+    truncation the count of used blocks misses when free blocks lie in the middle."""
+    try:
+        size = db_path.stat().st_size
+    except OSError:
+        return
+    last = last_used_block(con)
+    if last < 0:
+        return
+    block_size = int(_one(con, "read/storage_size")[1])
+    expected = HEADER_BYTES + (last + 1) * block_size
+    if size < expected:
+        raise IntegrityError(
+            f"the warehouse {db_path} is damaged: the file is {size:,} bytes but its block "
+            f"{last} ends at byte {expected:,} (truncated, e.g. an unfinished copy or a full "
+            "disk); nothing was written; restore it from a backup"
+        )

@@ -318,7 +318,7 @@ def load(
     not more than half of the current sources unless `confirm_full`.
     Nothing is deleted. A failure rolls everything back and raises `WarehouseError`; so
     does a failed checkpoint after the commit (a full disk), though the load is then kept
-    in the file's write-ahead log and applied when the file is next opened with room.
+    in the file's write-ahead log, which the next writer writes into the file.
     """
     if full and not sources and documents.height == 0:
         raise WarehouseError(

@@ -22,14 +22,15 @@ from pathlib import Path
 from uuid import UUID
 
 import duckdb
+import polars as pl
 import pytest
 
 from flows.documents import discover
-from flows.frames import extract_batch, observations_frame, rejects_frame
+from flows.frames import DOCUMENT_SCHEMA, extract_batch, observations_frame, rejects_frame
 from flows.integrity import known_schema_version
 from flows.schemas import MEASURES, validate_observations
 from flows.settings import PROJECT_ROOT
-from flows.warehouse import load, migrate, run_checks
+from flows.warehouse import WarehouseError, load, migrate, run_checks
 from tests.conftest import SEED_REPORTS, write_report
 
 SEED_TEXT = next(SEED_REPORTS.iterdir()).read_text(encoding="utf-8")
@@ -261,13 +262,17 @@ def grid_of_facts() -> list[dict]:
     return rows
 
 
+def facts_frame(rows: list[dict]) -> pl.DataFrame:
+    """Fact rows as the observations frame the flow validates and loads."""
+    empty = observations_frame([])
+    frame = pl.DataFrame(rows)
+    missing = [pl.lit(None).alias(c) for c in empty.columns if c not in frame.columns]
+    return frame.with_columns(missing).select(empty.columns).cast(dict(empty.schema))
+
+
 def load_rows(db: Path, rows: list[dict]) -> None:
     """Rows loaded as they are, each source with its document: what a loader without
     validation would write."""
-    import polars as pl
-
-    from flows.frames import DOCUMENT_SCHEMA
-
     documents = pl.DataFrame(
         [
             {
@@ -289,15 +294,10 @@ def load_rows(db: Path, rows: list[dict]) -> None:
         ],
         schema=DOCUMENT_SCHEMA,
     )
-    frame = observations_frame([]).vstack(
-        pl.DataFrame(rows)
-        .select(observations_frame([]).columns)
-        .cast(dict(observations_frame([]).schema))
-    )
     load(
         db,
         documents,
-        frame,
+        facts_frame(rows),
         rejects_frame([]),
         sources=documents["source"].to_list(),
         code_version="test",
@@ -312,7 +312,7 @@ def test_every_row_a_warehouse_check_flags_was_rejected_by_validation_first(tmp_
     flagged = {name for name, found in run_checks(unvalidated).items() if found}
     assert flagged == ROW_RULES, "the grid reaches every row rule (the test has teeth)"
 
-    valid, rejects = validate_observations(observations_frame(rows))
+    valid, rejects = validate_observations(facts_frame(rows))
     assert valid.height > 0 and rejects.height > 0
     validated = tmp_path / "validated.duckdb"
     load_rows(validated, valid.to_dicts())
@@ -361,6 +361,21 @@ def test_a_truncated_warehouse_is_refused_and_left_as_it_is(big_warehouse: Path,
     assert str(big_warehouse) in line and "damaged" in line and "truncated" in line
     assert digest(big_warehouse) == before, "nothing appended"
     assert not Path(f"{big_warehouse}.wal").exists()
+
+
+def test_free_blocks_cut_off_the_end_are_no_damage_but_a_cut_used_block_is(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    folder = reports(tmp_path / "in", 60)
+    for round_ in range(6):  # loads that free blocks and let DuckDB shorten the file
+        for path in sorted(folder.iterdir())[round_ % 3 :: 3]:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("60%", f"{61 + round_}%"), encoding="utf-8")
+        seed_load(db, folder)
+    size = db.stat().st_size
+    with db.open("r+b") as fh:
+        fh.truncate(size - 256 * 1024)
+    with pytest.raises(WarehouseError, match="is damaged: "):
+        seed_load(db, folder)
 
 
 def test_a_warehouse_with_garbled_blocks_is_refused_and_left_as_it_is(

@@ -1,7 +1,7 @@
 -- Measures, units, indicators and province codes of current facts exist in the reference data.
 SELECT fact_key, source, 'measure' AS field, measure AS code
 FROM observations_current
-WHERE measure NOT IN ('level', 'change_pct', 'change_abs', 'plan_pct', 'share_pct')
+WHERE measure NOT IN ('level', 'change_pct', 'change_abs', 'change_pp', 'plan_pct', 'share_pct')
 UNION ALL
 SELECT fact_key, source, 'unit', unit
 FROM observations_current AS o WHERE NOT EXISTS (SELECT 1 FROM units AS u WHERE u.code = o.unit)
