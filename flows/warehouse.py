@@ -28,6 +28,13 @@ from flows.settings import get_settings
 STORAGE_VERSION = "v1.5.0"
 """Storage format of new files: readable by the DuckDB 1.5 shell (duckdb-cli on PyPI)."""
 
+LOAD_DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
+    **DOCUMENT_SCHEMA,
+    "source_path": pl.String(),
+    "catalogue_hash": pl.String(),
+}
+"""The documents handed to the load: the frame's columns, the file read and the catalogue."""
+
 REFERENCE_TABLES: tuple[tuple[str, str], ...] = (
     ("reference_provinces", "provinces.csv"),
     ("reference_province_mapping", "province_mapping.csv"),
@@ -236,6 +243,7 @@ def load(
     started_at: datetime | None = None,
     lock_timeout_s: float = 30.0,
     reference_dir: Path | None = None,
+    catalogue_hash: str | None = None,
 ) -> LoadResult:
     """Version one run's documents and facts into the warehouse, in one transaction.
 
@@ -244,6 +252,8 @@ def load(
     (changed ones versioned, missing ones closed); a read source without a document
     keeps its facts. With `full`, facts of sources not read at all are closed too.
     Nothing is deleted. A failure rolls everything back and raises `WarehouseError`.
+    `documents` may carry `source_path` (the file read; else its source), and
+    `catalogue_hash` names the reference files the extractor read them with.
     """
     if full and not sources and documents.height == 0:
         raise WarehouseError(
@@ -252,8 +262,11 @@ def load(
         )
     started_at = started_at or datetime.now(UTC)
     reference_dir = reference_dir or get_settings().reference_dir
+    if "source_path" not in documents.columns:
+        documents = documents.with_columns(source_path=pl.col("source"))
+    documents = documents.with_columns(catalogue_hash=pl.lit(catalogue_hash, pl.String()))
     inputs = {
-        "input_documents": _arrow(documents, DOCUMENT_SCHEMA, "documents"),
+        "input_documents": _arrow(documents, LOAD_DOCUMENT_SCHEMA, "documents"),
         "input_observations": _arrow(observations, OBSERVATION_SCHEMA, "observations"),
         "input_rejects": _arrow(rejects, REJECT_SCHEMA, "rejects"),
         "input_sources": pa.table({"source": pa.array(list(sources), pa.string())}),
