@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 
 import polars as pl
 
 from flows.documents import Document, InputFile, RejectedInput, read_document
-from flows.observations import EXTRACTOR_VERSION, Observation, extract_observations
+from flows.observations import EXTRACTOR_VERSION, Observation, extract_document
 
 DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),
@@ -142,8 +142,9 @@ def extract_batch(files: Sequence[InputFile]) -> ExtractedBatch:
         except OSError as exc:
             rejects.append(input_reject(RejectedInput(file.source, f"cannot read file: {exc}")))
             continue
-        docs.append(doc)
-        observations.extend(extract_observations(doc))
+        facts, province = extract_document(doc)
+        docs.append(doc if province == doc.province else replace(doc, province=province))
+        observations.extend(facts)
     return ExtractedBatch(
         documents_frame(docs), observations_frame(observations), rejects_frame(rejects)
     )

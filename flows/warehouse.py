@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +78,10 @@ class LoadResult:
     documents: int
     files: int
     loaded_at: datetime
+    duplicates: tuple[tuple[str, str | None, str], ...] = ()
+    """(source, file, the source already holding the same text) of documents not loaded."""
+    flagged: tuple[tuple[int, str, str, str | None], ...] = ()
+    """(correction_id, kind, source, fact_key) of corrections this load flagged for review."""
 
 
 def _sql_dir() -> Path:
@@ -328,8 +332,10 @@ def _load_in_transaction(
     [(load_id, loaded_at)] = _step(con, "next_load")
     ids = {"load_id": load_id, "loaded_at": loaded_at}
     _step(con, "stage")
+    duplicates = _step(con, "stage_identity")
     _step(con, "close_documents", **ids)
     _step(con, "insert_documents", **ids)
+    flagged = _step(con, "apply_corrections", load_id=load_id)
     [(closed,)] = _step(con, "close_observations", **ids)
     [(inserted,)] = _step(con, "insert_observations", **ids)
     if full:
@@ -363,6 +369,8 @@ def _load_in_transaction(
         documents=n_documents,
         files=files,
         loaded_at=loaded_at,
+        duplicates=tuple(duplicates),
+        flagged=tuple(flagged),
     )
 
 
@@ -391,6 +399,68 @@ def known_inputs(db_path: Path, *, lock_timeout_s: float = 30.0) -> dict[str, tu
         raise WarehouseError(f"reading {db_path} failed: {_one_line(exc)}") from None
     finally:
         con.close()
+
+
+@dataclass(frozen=True, slots=True)
+class KnownFile:
+    """What the warehouse holds for one input file: its current document's source (the
+    report's identity), content hash, and the extractor and catalogue that read it."""
+
+    source: str
+    content_hash: str
+    extractor_version: str
+    catalogue_hash: str | None
+
+
+def known_files(db_path: Path, *, lock_timeout_s: float = 30.0) -> dict[str, KnownFile]:
+    """source_path -> what the warehouse holds for that file (see `KnownFile`).
+
+    Empty when the file does not exist yet or has not been migrated to the current
+    schema (then every file is read, and the load migrates it).
+    """
+    if not db_path.exists():
+        return {}
+    con = _connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s)
+    try:
+        if _schema_version(con) < _migrations(_sql_dir())[-1][0]:
+            return {}
+        rows = _run_sql(con, _sql_dir() / "read" / "known_files.sql")
+        return {path: KnownFile(*rest) for path, *rest in rows}
+    except duckdb.Error as exc:
+        raise WarehouseError(f"reading {db_path} failed: {_one_line(exc)}") from None
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def transaction(
+    db_path: Path, *, lock_timeout_s: float = 30.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writing connection inside one transaction on a migrated warehouse: committed when
+    the block ends, rolled back (nothing written) when it raises."""
+    con = _connect(db_path, read_only=False, lock_timeout_s=lock_timeout_s)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _migrate(con)
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"writing {db_path} failed, nothing was written: {_one_line(exc)}"
+        ) from None
+    finally:
+        con.close()
+
+
+def run_step(
+    con: duckdb.DuckDBPyConnection, folder: str, step: str, /, **params: Any
+) -> list[tuple[Any, ...]]:
+    """Run `sql/<folder>/<step>.sql` on an open connection; the last statement's rows."""
+    return _run_sql(con, _sql_dir() / folder / f"{step}.sql", params)
 
 
 def query(
@@ -426,13 +496,14 @@ def history(
     source: str | None = None,
     indicator: str | None = None,
     *,
+    fact_key: str | None = None,
     lock_timeout_s: float = 30.0,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Every version of the facts of a source and/or indicator, oldest first per fact."""
+    """Every version of the facts of a source, indicator and/or fact, oldest first per fact,
+    with who corrected or retracted a version, when and why."""
     sql = (_sql_dir() / "read" / "history.sql").read_text(encoding="utf-8")
-    return query(
-        db_path, sql, {"source": source, "indicator": indicator}, lock_timeout_s=lock_timeout_s
-    )
+    params = {"source": source, "indicator": indicator, "fact_key": fact_key}
+    return query(db_path, sql, params, lock_timeout_s=lock_timeout_s)
 
 
 def run_checks(db_path: Path, *, lock_timeout_s: float = 30.0) -> dict[str, list[tuple[Any, ...]]]:

@@ -36,10 +36,13 @@ def last_load(db: Path) -> tuple[int, int, int]:
     return counts
 
 
-def test_versioning_through_the_flow(tmp_path: Path, db_path: Path) -> None:
+def test_versioning_through_the_flow(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from flows.etl import chitieu_etl
 
     reports = tmp_path / "reports"
+    monkeypatch.setenv("CHITIEU_REPORTS", str(reports))  # sources relative to the reports root
     reports.mkdir()
     seed = reports / SEED.name
     shutil.copy(SEED, seed)
@@ -119,17 +122,18 @@ def test_a_new_extractor_version_versions_only_the_facts_it_reads_differently(
     etl.chitieu_etl([str(reports)], str(db_path), workers=1)
     [(n,)] = rows(db_path, "SELECT count(*) FROM observations_current")
 
-    reads = frames.extract_observations
+    reads = frames.extract_document
 
     def next_version_reads(doc):  # the next version reads "hiện có" as an approximation
+        facts, province = reads(doc)
         return [
             dataclasses.replace(o, approx=True, qualifier="hiện có")
             if o.indicator == "education.vocational_institutions"
             else o
-            for o in reads(doc)
-        ]
+            for o in facts
+        ], province
 
-    monkeypatch.setattr(frames, "extract_observations", next_version_reads)
+    monkeypatch.setattr(frames, "extract_document", next_version_reads)
     monkeypatch.setattr(frames, "EXTRACTOR_VERSION", "next")
     monkeypatch.setattr(etl, "EXTRACTOR_VERSION", "next")
     summary = etl.chitieu_etl([str(reports)], str(db_path), workers=1)

@@ -15,8 +15,7 @@ SELECT
         coalesce(title, chr(30)), coalesce(CAST(published AS VARCHAR), chr(30)),
         coalesce(url, chr(30)), coalesce(province, chr(30)), coalesce(format, chr(30)),
         coalesce(encoding, chr(30)), coalesce(CAST(size_bytes AS VARCHAR), chr(30)),
-        coalesce(CAST(n_chars AS VARCHAR), chr(30)), coalesce(CAST(n_sentences AS VARCHAR), chr(30)),
-        coalesce(source_path, chr(30)), coalesce(catalogue_hash, chr(30))))
+        coalesce(CAST(n_chars AS VARCHAR), chr(30)), coalesce(CAST(n_sentences AS VARCHAR), chr(30))))
         AS row_hash,
     *
 FROM input_documents;
