@@ -39,7 +39,7 @@ from flows.frames import (
 )
 from flows.identity import fingerprint, known_by_path, warehouse_inputs, with_identity
 from flows.observations import EXTRACTOR_VERSION
-from flows.reference import catalogue_hash
+from flows.reference import catalogue_hash, refresh_catalogue
 from flows.schemas import validate_run
 from flows.settings import get_settings
 from flows.warehouse import LoadResult, WarehouseLocked, known_files, load
@@ -219,6 +219,7 @@ def chitieu_etl(
     db = Path(db_path) if db_path else settings.db_path
     inputs = [Path(p) for p in paths] if paths else [settings.reports_dir]
     catalogue = catalogue_hash(settings.reference_dir)
+    refresh_catalogue(settings.reference_dir, catalogue)
     found, missing = discover(inputs)
     files = warehouse_inputs(found, settings.reports_dir)
     logger.info("%d files under %s", len(files), ", ".join(map(str, inputs)))

@@ -103,3 +103,19 @@ def catalogue_rows(reference_dir: Path, what: str) -> tuple[list[str], list[list
             values["phrases"] = " | ".join(p.strip() for p in values["phrases"].split("|") if p)
         rows.append([values.get(c, "") for c in columns])
     return list(columns), rows
+
+
+_loaded: dict[str, str] = {}
+
+
+def refresh_catalogue(reference_dir: Path, fingerprint: str) -> None:
+    """Forget the catalogue this process built when its reference files changed since, so a
+    long-lived process (`chitieu serve`) reads reports with the catalogue it records."""
+    from flows import catalogue
+
+    key = str(reference_dir.resolve())
+    if _loaded.get(key, fingerprint) != fingerprint:
+        catalogue.load_catalogue.cache_clear()
+        catalogue._configured_catalogue.cache_clear()
+        catalogue._catalogue_at.cache_clear()
+    _loaded[key] = fingerprint
