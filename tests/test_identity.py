@@ -213,3 +213,10 @@ def test_an_older_warehouse_keeps_its_sources_and_is_not_doubled(tmp_path: Path)
     assert result.duplicates == ((SEED.name, SEED.name, old),)
     assert (result.inserted, result.closed) == (0, 0)
     assert {name: found for name, found in run_checks(db).items() if found} == {}
+
+    from flows.corrections import retract
+
+    retract(db, old, reason="known by its path under the reports root now")
+    moved = load_folder(db, parent / "reports")
+    assert (moved.duplicates, moved.inserted) == ((), 3)
+    assert rows(db, "SELECT DISTINCT source FROM observations_current") == [(SEED.name,)]
