@@ -245,7 +245,9 @@ def chitieu_etl(
     del documents, observations
     rejects = pl.concat([read_rejects, row_rejects])
     docs, obs = with_identity(docs, obs)
-    read = [*skipped, *(f.source for f in to_read)]
+    # sources read: those skipped (by their identity), the documents (idem), the other files
+    extracted = set(docs["source_path"].to_list())
+    read = [*skipped, *(f.source for f in to_read if f.source not in extracted)]
     result = load_warehouse(
         db, docs, obs, rejects, read, full, settings.lock_timeout_s, started_at, catalogue
     )

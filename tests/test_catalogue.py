@@ -151,3 +151,10 @@ def test_catalogue_doc_names_the_columns_of_indicators_csv():
     doc = (PROJECT_ROOT / "docs" / "catalogue.md").read_text(encoding="utf-8")
     header = (REFERENCE / "indicators.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header in doc
+
+
+@pytest.mark.parametrize("command", ["catalogue", "correct", "retract"])
+def test_the_new_commands_have_help(command: str):
+    out = chitieu(command, "--help")
+    assert out.returncode == 0
+    assert "Usage" in out.stdout

@@ -106,6 +106,7 @@ def test_a_report_with_a_url_is_known_by_it_and_extract_still_names_the_file(
         (url, "lang_son.txt", url)
     ]
     assert rows(db_path, "SELECT DISTINCT source FROM observations") == [(url,)]
+    assert rows(db_path, "SELECT files FROM loads ORDER BY load_id") == [(1,), (1,)]
     assert (again["skipped_unchanged"], again["inserted"]) == (1, 0)
     extracted = chitieu("extract", str(reports), env={})
     assert {json.loads(line)["source"] for line in extracted.stdout.splitlines()} == {
