@@ -53,10 +53,19 @@ def with_identity(
     documents: pl.DataFrame, observations: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Documents and facts under the report's identity: `source` becomes the URL when the
-    document has one (its path key stays in `source_path`); facts follow their document."""
-    documents = documents.with_columns(
-        source_path=pl.col("source"),
-        source=pl.coalesce(pl.col("url").str.strip_chars().replace("", None), pl.col("source")),
+    document has one (its path key stays in `source_path`); facts follow their document.
+    Two files of one run that give the same URL: the first is known by it, the others by
+    their path (so a copy is then reported as a duplicate, never refused with the load)."""
+    url = pl.col("url").str.strip_chars().replace("", None)
+    documents = (
+        documents.with_columns(source_path=pl.col("source"), _url=url)
+        .with_columns(
+            # a URL claimed by two files of one run names only the first; the others keep their path
+            source=pl.when(pl.col("_url").is_not_null() & pl.col("_url").is_first_distinct())
+            .then(pl.col("_url"))
+            .otherwise(pl.col("source"))
+        )
+        .drop("_url")
     )
     renamed = documents.filter(pl.col("source") != pl.col("source_path"))
     if renamed.height:

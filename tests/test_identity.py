@@ -221,3 +221,20 @@ def test_an_older_warehouse_keeps_its_sources_and_is_not_doubled(tmp_path: Path)
     moved = load_folder(db, parent / "reports")
     assert (moved.duplicates, moved.inserted) == ((), 3)
     assert rows(db, "SELECT DISTINCT source FROM observations_current") == [(SEED.name,)]
+
+
+def test_two_files_giving_one_url_do_not_share_a_source():
+    import polars as pl
+
+    from flows.identity import with_identity
+
+    documents = pl.DataFrame(
+        {"source": ["a.txt", "b.txt", "c.txt"], "url": ["https://x.vn/1", "https://x.vn/1", " "]}
+    )
+    facts = pl.DataFrame({"source": ["a.txt", "b.txt", "c.txt"], "value": [1.0, 2.0, 3.0]})
+
+    documents, facts = with_identity(documents, facts)
+
+    assert documents["source"].to_list() == ["https://x.vn/1", "b.txt", "c.txt"]
+    assert documents["source_path"].to_list() == ["a.txt", "b.txt", "c.txt"]
+    assert facts["source"].to_list() == ["https://x.vn/1", "b.txt", "c.txt"]
