@@ -67,6 +67,11 @@ def test_running_the_parent_folder_finds_the_same_reports_unchanged(tmp_path: Pa
     assert rows(db, "SELECT DISTINCT source FROM observations") == [(SEED.name,)]
     assert rows(db, "SELECT max(n_documents) FROM indicator_values") == [(1,)]
 
+    reread = chitieu("run", str(parent), "--db", str(db), "--json", "--reread", env=env)
+    assert reread.returncode == 0, reread.stderr
+    summary = json.loads(reread.stdout)
+    assert (summary["skipped_unchanged"], summary["documents"], summary["inserted"]) == (0, 1, 0)
+
 
 def test_outside_the_reports_root_a_report_is_known_by_its_absolute_path(
     tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
