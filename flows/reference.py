@@ -115,7 +115,9 @@ def refresh_catalogue(reference_dir: Path, fingerprint: str) -> None:
 
     key = str(reference_dir.resolve())
     if _loaded.get(key, fingerprint) != fingerprint:
-        catalogue.load_catalogue.cache_clear()
-        catalogue._configured_catalogue.cache_clear()
-        catalogue._catalogue_at.cache_clear()
+        # every cached builder of the catalogue module (`functools.cache`)
+        for value in vars(catalogue).values():
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
     _loaded[key] = fingerprint
