@@ -97,8 +97,35 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _show_version(value: bool) -> None:
+    """`--version`: print the version and stop."""
+    if value:
+        from flows import __version__
+        from flows.observations import EXTRACTOR_VERSION
+
+        typer.echo(f"chitieu {__version__} (extractor {EXTRACTOR_VERSION})")
+        raise typer.Exit(0)
+
+
+def _check_reference() -> str:
+    """The catalogue's hash; a missing or unreadable reference folder is one line, exit 2."""
+    from flows.reference import ReferenceDataError, catalogue_hash
+
+    try:
+        return catalogue_hash(get_settings().reference_dir)
+    except ReferenceDataError as exc:
+        raise _fail(str(exc)) from None
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_show_version
+        ),
+    ] = False,
+) -> None:
     """chitieu: Vietnamese provincial reports into a versioned DuckDB warehouse of facts."""
     # Offline-friendly defaults: the embedded Prefect server sends no telemetry.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -117,6 +144,7 @@ def extract(
     for p in paths:
         if not p.exists():
             raise _fail(f"{printable(str(p))}: no such file or folder")
+    _check_reference()
     files, missing = discover(paths)
     docs, rejects = read_documents(files)
     for reject in [*missing, *rejects]:
@@ -170,6 +198,12 @@ def run(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON.", metavar="")
     ] = False,
+    reread: Annotated[
+        bool,
+        typer.Option(
+            "--reread", help="Read every report again, even those already loaded.", metavar=""
+        ),
+    ] = False,
 ) -> None:
     """Run the ETL flow (a real Prefect flow run) over reports into the warehouse.
 
@@ -187,6 +221,7 @@ def run(
     for p in inputs:
         if not p.exists():
             raise _fail(f"{printable(str(p))}: no such file or folder")
+    _check_reference()
     if quiet or as_json:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
     _exit_cleanly_on_signals()  # so that the server started next is stopped too
@@ -195,7 +230,9 @@ def run(
 
     etl.preload()
     with _prefect_api(server):
-        summary = _run_flow(inputs, db_path, full, yes, show_progress=not (quiet or as_json))
+        summary = _run_flow(
+            inputs, db_path, full, yes, show_progress=not (quiet or as_json), reread=reread
+        )
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, default=str))
     elif not quiet:
@@ -208,7 +245,12 @@ def run(
 
 
 def _run_flow(
-    inputs: Sequence[Path], db_path: Path, full: bool, yes: bool, show_progress: bool
+    inputs: Sequence[Path],
+    db_path: Path,
+    full: bool,
+    yes: bool,
+    show_progress: bool,
+    reread: bool = False,
 ) -> dict:
     """Run the flow, with a progress bar over files on a terminal."""
     from rich.progress import Progress
@@ -226,7 +268,9 @@ def _run_flow(
 
         etl.add_progress_hook(advance)
         try:
-            return etl.chitieu_etl([str(p) for p in inputs], str(db_path), full, confirm_full=yes)
+            return etl.chitieu_etl(
+                [str(p) for p in inputs], str(db_path), full, confirm_full=yes, reread=reread
+            )
         except (WarehouseError, etl.NoReports) as exc:
             raise _fail(str(exc)) from None
         finally:
@@ -289,6 +333,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
         out.append(f"reports closed   {len(closed)} (absent from this full snapshot): {shown}")
     for r in summary["rejects"][:10]:
         out.append(f"  rejected {printable(str(r['source']))}: {printable(str(r['reason']))}")
+    out += _identity_and_review_lines(summary)
     out.append(
         f"try              {_self_command()} query "
         '"SELECT indicator, value, unit, period, area_code FROM observations_current LIMIT 10"'
@@ -341,15 +386,16 @@ def history(
     indicator: Annotated[
         str | None, typer.Option("--indicator", help="Only facts of this indicator.")
     ] = None,
+    fact: Annotated[str | None, typer.Option("--fact", help="Only this fact (its key).")] = None,
     db: DbOption = None,
     fmt: QueryFormatOption = QueryFormat.table,
     limit: LimitOption = None,
 ) -> None:
     """Show every version of the facts, grouped by source and fact (key), each fact's
-    versions oldest first."""
+    versions oldest first, with who corrected or retracted them, when and why."""
     from flows.warehouse import history_sql
 
-    params = {"source": source, "indicator": indicator}
+    params = {"source": source, "indicator": indicator, "fact_key": fact}
     _stream_warehouse(db, history_sql(), params, fmt.value, limit)
 
 
@@ -498,6 +544,126 @@ def _serve(
             raise
     if interrupted:
         raise KeyboardInterrupt
+
+
+# --- the analyst's commands: catalogue, corrections, retractions ----------------------
+
+
+class CatalogueList(StrEnum):
+    """What `catalogue` lists."""
+
+    indicators = "indicators"
+    units = "units"
+    provinces = "provinces"
+
+
+@app.command()
+def catalogue(
+    what: Annotated[
+        CatalogueList, typer.Argument(help="indicators (with their phrases), units or provinces.")
+    ] = CatalogueList.indicators,
+    fmt: QueryFormatOption = QueryFormat.table,
+) -> None:
+    """List what the extractor knows: indicators and the phrases that name them, units,
+    provinces (from the reference folder, $CHITIEU_REFERENCE or the bundled one)."""
+    from flows.reference import ReferenceDataError, catalogue_rows
+
+    try:
+        columns, rows = catalogue_rows(get_settings().reference_dir, what.value)
+    except ReferenceDataError as exc:
+        raise _fail(str(exc)) from None
+    _print_rows(columns, [rows], fmt.value, 0)  # the whole catalogue: it is small
+
+
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why, in words (required).")]
+AuthorOption = Annotated[
+    str | None, typer.Option("--author", help="Who (default: the operating-system user).")
+]
+
+
+@app.command()
+def correct(
+    fact_key: Annotated[str, typer.Argument(help="The fact's key (see `chitieu history`).")],
+    reason: ReasonOption,
+    value: Annotated[float | None, typer.Option("--value", help="The right value.")] = None,
+    period: Annotated[str | None, typer.Option("--period", help="The right period.")] = None,
+    area_code: Annotated[
+        str | None, typer.Option("--area-code", help="The right province code.")
+    ] = None,
+    indicator: Annotated[
+        str | None, typer.Option("--indicator", help="The right indicator code.")
+    ] = None,
+    author: AuthorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Correct one fact: its current version is closed and a corrected one opened, with
+    who, when and why. Later runs keep it while the report still reads what was corrected."""
+    from flows.corrections import correct as apply_correction
+    from flows.warehouse import WarehouseError
+
+    db_path = db or get_settings().db_path
+    try:
+        done = apply_correction(
+            db_path,
+            fact_key,
+            reason=reason,
+            value=value,
+            period=period,
+            area_code=area_code,
+            indicator=indicator,
+            author=author,
+            lock_timeout_s=get_settings().lock_timeout_s,
+        )
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(
+        f"correction {done.correction_id}: fact {fact_key} corrected (load {done.load_id}); "
+        f"see `chitieu history --fact {fact_key}`"
+    )
+
+
+@app.command()
+def retract(
+    source: Annotated[str, typer.Argument(help="The report's source, as in `documents.source`.")],
+    reason: ReasonOption,
+    author: AuthorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Retract a report: every current fact of it is closed (nothing is deleted), and later
+    runs over the same file do not reopen them."""
+    from flows.corrections import retract as apply_retraction
+    from flows.warehouse import WarehouseError
+
+    db_path = db or get_settings().db_path
+    try:
+        done = apply_retraction(
+            db_path, source, reason=reason, author=author,
+            lock_timeout_s=get_settings().lock_timeout_s,
+        )  # fmt: skip
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(
+        f"retraction {done.correction_id}: {done.closed} facts of {source} closed "
+        f"(load {done.load_id})"
+    )
+
+
+def _identity_and_review_lines(summary: dict[str, Any]) -> list[str]:
+    """Summary lines for reports not loaded as duplicates and corrections to review."""
+    out = []
+    duplicates = summary.get("duplicates") or []
+    if duplicates:
+        out.append(f"duplicates       {len(duplicates)} (same text already loaded, not loaded)")
+        out += [f"  {d['file']} = {d['duplicate_of']}" for d in duplicates[:10]]
+    review = summary.get("needs_review") or []
+    if review:
+        out.append(f"needs review     {len(review)} (the report now reads differently)")
+        out += [
+            f"  {'correction' if r['kind'] == 'correct' else 'retraction'} "
+            f"{r['correction_id']} of {r['source']}"
+            for r in review[:10]
+        ]
+    return out
 
 
 def main() -> None:

@@ -37,11 +37,13 @@ from flows.frames import (
     observations_frame,
     rejects_frame,
 )
+from flows.identity import fingerprint, known_by_path, warehouse_inputs, with_identity
 from flows.limits import printable
 from flows.observations import EXTRACTOR_VERSION
+from flows.reference import catalogue_hash, refresh_catalogue
 from flows.schemas import validate_run
 from flows.settings import get_settings
-from flows.warehouse import LoadResult, facts_by_indicator, known_inputs, load
+from flows.warehouse import LoadResult, facts_by_indicator, known_files, load
 
 BATCH_SIZE = 250
 """Files per extraction task: thousands of files are a few dozen task runs, not thousands."""
@@ -125,12 +127,23 @@ class ChangedInputs:
 
 
 @task(name="select-changed-inputs", cache_policy=NO_CACHE)
-def select_changed_inputs(files: list[InputFile], db_path: Path) -> ChangedInputs:
+def select_changed_inputs(
+    files: list[InputFile],
+    db_path: Path,
+    catalogue: str | None = None,
+    reread: bool = False,
+) -> ChangedInputs:
     """The files to read, and the sources skipped: the warehouse already holds them with
-    the same bytes and extractor version (its own record is the cache)."""
-    to_read, skipped = unchanged_inputs(files, known_inputs(db_path), EXTRACTOR_VERSION)
+    the same bytes, extractor version and catalogue (its own record is the cache).
+    `files` are named by their path key; a skipped file is named by its source."""
+    if catalogue is None:
+        catalogue = catalogue_hash(get_settings().reference_dir)
+    known = {} if reread else known_files(db_path)
+    to_read, skipped = unchanged_inputs(
+        files, known_by_path(known, catalogue), fingerprint(EXTRACTOR_VERSION, catalogue)
+    )
     _progress.report(len(skipped))
-    return ChangedInputs(to_read, skipped)
+    return ChangedInputs(to_read, [known[path].source for path in skipped])
 
 
 @task(name="extract-reports", cache_policy=NO_CACHE, retries=0)
@@ -166,6 +179,7 @@ def load_warehouse(
     full: bool,
     lock_timeout_s: float,
     started_at: datetime | None = None,
+    catalogue: str | None = None,
     confirm_full: bool = False,
 ) -> LoadResult:
     """One transaction: the facts versioned into the warehouse, the load audited. Not
@@ -183,6 +197,7 @@ def load_warehouse(
         flow_run_id=flow_run.get_id(),
         started_at=started_at or datetime.now(UTC),
         lock_timeout_s=lock_timeout_s,
+        catalogue_hash=catalogue,
         confirm_full=confirm_full,
     )
 
@@ -195,17 +210,23 @@ def chitieu_etl(
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
     confirm_full: bool = False,
+    reread: bool = False,
 ) -> dict[str, Any]:
     """Extract every fact from the reports under `paths`, validate, and load them into the
     warehouse as versioned rows. `full=True` treats the input as a complete snapshot:
     facts of reports no longer present are closed, but not more than half of the current
-    sources unless `confirm_full=True`. An input folder without files fails the run."""
+    sources unless `confirm_full=True`. `reread=True` reads every report again, even those
+    loaded with the same bytes, extractor and catalogue. An input folder without files
+    fails the run."""
     started_at = datetime.now(UTC)
     logger = get_run_logger()
     settings = get_settings()
     db = Path(db_path) if db_path else settings.db_path
     inputs = [Path(p) for p in paths] if paths else [settings.reports_dir]
-    files, missing = discover(inputs)
+    catalogue = catalogue_hash(settings.reference_dir)
+    refresh_catalogue(settings.reference_dir, catalogue)
+    found, missing = discover(inputs)
+    files = warehouse_inputs(found, settings.reports_dir)
     logger.info("%d files under %s", len(files), printable(", ".join(map(str, inputs))))
     empty = empty_inputs(inputs, files)
     if empty and not missing:  # a folder whose files were all rejected is reported by those
@@ -214,7 +235,7 @@ def chitieu_etl(
             "(check the input path; nothing was loaded)"
         )
     _progress.report(0, len(files))
-    changed = select_changed_inputs(quote(files), db)
+    changed = select_changed_inputs(quote(files), db, catalogue, reread)
     to_read, skipped = changed.to_read, changed.skipped
 
     chunks = batches(to_read, batch_size)
@@ -234,19 +255,36 @@ def chitieu_etl(
     docs, obs, row_rejects = validate_frames(documents, observations)
     del documents, observations
     rejects = pl.concat([read_rejects, row_rejects])
-    # a source two inputs share was given, though neither was read: its facts stay
-    given = [f.source for f in files] + [m.source for m in missing if m.check == DUPLICATE_SOURCE]
+    docs, obs = with_identity(docs, obs)
+    # sources read: those skipped (by their identity), the documents (idem), the other files,
+    # and a source two inputs share (neither was read: its facts stay)
+    extracted = set(docs["source_path"].to_list())
+    read = [
+        *skipped,
+        *(f.source for f in to_read if f.source not in extracted),
+        *(m.source for m in missing if m.check == DUPLICATE_SOURCE),
+    ]
     result = load_warehouse(
         db,
         docs,
         obs,
         rejects,
-        given,
+        read,
         full,
         settings.lock_timeout_s,
         started_at,
+        catalogue,
         confirm_full,
     )
+    for _, path, same_as in result.duplicates:
+        logger.warning("not loaded %s: the same text is already loaded as %s", path, same_as)
+    for correction_id, kind, source, _ in result.flagged:
+        logger.warning(
+            "%s %d of %s needs review: the report now reads differently",
+            "correction" if kind == "correct" else "retraction",
+            correction_id,
+            source,
+        )
     summary = {
         "files": len(files) + len(missing),
         "documents": docs.height,
@@ -262,6 +300,15 @@ def chitieu_etl(
             for r in rejects.select("source", "stage", "reason").iter_rows(named=True)
         ],
         "closed_sources": list(result.closed_sources),
+        "duplicates": [
+            {"source": source, "file": path, "duplicate_of": same_as}
+            for source, path, same_as in result.duplicates
+        ],
+        "needs_review": [
+            {"correction_id": cid, "kind": kind, "source": source, "fact_key": key}
+            for cid, kind, source, key in result.flagged
+        ],
+        "catalogue_hash": catalogue,
         "load_id": result.load_id,
         "warehouse": str(db),
         "flow_run_id": flow_run.get_id(),

@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 
 import polars as pl
 
 from flows.documents import Document, InputFile, RejectedInput, read_document
 from flows.limits import too_large_reason
-from flows.observations import EXTRACTOR_VERSION, Observation, extract_observations
+from flows.observations import EXTRACTOR_VERSION, Observation, extract_document
 
 DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),
@@ -149,10 +149,11 @@ def extract_batch(files: Sequence[InputFile]) -> ExtractedBatch:
         except OSError as exc:
             rejects.append(input_reject(RejectedInput(file.source, f"cannot read file: {exc}")))
             continue
-        docs.append(doc)
-        observations.extend(extract_observations(doc))
-    facts, too_large = finite_facts(observations_frame(observations), docs)
-    return ExtractedBatch(documents_frame(docs), facts, rejects_frame([*rejects, *too_large]))
+        facts, province = extract_document(doc)
+        docs.append(doc if province == doc.province else replace(doc, province=province))
+        observations.extend(facts)
+    finite, too_large = finite_facts(observations_frame(observations), docs)
+    return ExtractedBatch(documents_frame(docs), finite, rejects_frame([*rejects, *too_large]))
 
 
 def finite_facts(

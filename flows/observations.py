@@ -230,11 +230,18 @@ class _Found:
 
 def extract_observations(doc: Document) -> list[Observation]:
     """Every numeric fact of the document, in text order."""
+    return extract_document(doc)[0]
+
+
+def extract_document(doc: Document) -> tuple[list[Observation], str | None]:
+    """Every numeric fact of the document, and the name of the province the report is about
+    as the extractor decided it (`_DocumentReader.main`; the metadata's when none was found)."""
     try:
-        return _DocumentReader(doc, get_catalogue()).read()
+        reader = _DocumentReader(doc, get_catalogue())
+        return reader.read(), reader.main.name if reader.main is not None else doc.province
     except Exception:  # the pipeline must never stop on one odd document
         log.exception("extractor failed on %s", doc.source)
-        return []
+        return [], doc.province
 
 
 class _DocumentReader:

@@ -33,10 +33,17 @@ INDICATOR_PATTERN = r"^[a-z_]+\.[a-z_0-9]+$"
 AREA_CODE_PATTERN = r"^\d{2}$"
 
 
-@cache
 def _reference_codes(folder: Path, filename: str) -> tuple[str, ...]:
-    """The distinct `code` column of a reference CSV."""
-    with (folder / filename).open(encoding="utf-8") as fh:
+    """The distinct `code` column of a reference CSV, read again when the file changes (a
+    long-lived process validates with the catalogue it reads reports with)."""
+    path = folder / filename
+    stat = path.stat()
+    return _codes_of_file(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _codes_of_file(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    with path.open(encoding="utf-8") as fh:
         return tuple(dict.fromkeys(row["code"] for row in csv.DictReader(fh)))
 
 

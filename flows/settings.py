@@ -9,6 +9,16 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The checkout (or installed tree) that holds `sql/` and `seeds/`."""
 
+PACKAGE_DATA = Path(__file__).resolve().parent / "_data"
+"""Where an installed wheel keeps `sql/` and the reference data (see pyproject.toml)."""
+
+
+def _bundled(checkout: Path, packaged: Path) -> Path:
+    """A data folder of the checkout when there is one, else the copy in the installed package."""
+    if checkout.is_dir() or not packaged.is_dir():
+        return checkout
+    return packaged
+
 
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
@@ -48,9 +58,14 @@ class Settings:
         default_factory=lambda: _env_path("CHITIEU_REPORTS", PROJECT_ROOT / "seeds" / "reports")
     )
     reference_dir: Path = field(
-        default_factory=lambda: _env_path("CHITIEU_REFERENCE", PROJECT_ROOT / "seeds" / "reference")
+        default_factory=lambda: _env_path(
+            "CHITIEU_REFERENCE",
+            _bundled(PROJECT_ROOT / "seeds" / "reference", PACKAGE_DATA / "reference"),
+        )
     )
-    sql_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "sql")
+    sql_dir: Path = field(
+        default_factory=lambda: _bundled(PROJECT_ROOT / "sql", PACKAGE_DATA / "sql")
+    )
     workers: int = field(
         default_factory=lambda: int(os.environ.get("CHITIEU_WORKERS", os.cpu_count() or 1))
     )

@@ -32,6 +32,13 @@ from flows.settings import get_settings
 STORAGE_VERSION = "v1.5.0"
 """Storage format of new files: readable by the DuckDB 1.5 shell (duckdb-cli on PyPI)."""
 
+LOAD_DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
+    **DOCUMENT_SCHEMA,
+    "source_path": pl.String(),
+    "catalogue_hash": pl.String(),
+}
+"""The documents handed to the load: the frame's columns, the file read and the catalogue."""
+
 REFERENCE_TABLES: tuple[tuple[str, str], ...] = (
     ("reference_provinces", "provinces.csv"),
     ("reference_province_mapping", "province_mapping.csv"),
@@ -96,6 +103,10 @@ class LoadResult:
     loaded_at: datetime
     closed_sources: tuple[str, ...] = field(default=())
     """Sources a full snapshot closed (current before, absent from the input)."""
+    duplicates: tuple[tuple[str, str | None, str], ...] = ()
+    """(source, file, the source already holding the same text) of documents not loaded."""
+    flagged: tuple[tuple[int, str, str, str | None], ...] = ()
+    """(correction_id, kind, source, fact_key) of corrections this load flagged for review."""
 
 
 def _sql_dir() -> Path:
@@ -308,6 +319,7 @@ def load(
     lock_timeout_s: float | None = None,
     reference_dir: Path | None = None,
     confirm_full: bool = False,
+    catalogue_hash: str | None = None,
 ) -> LoadResult:
     """Version one run's documents and facts into the warehouse, in one transaction.
 
@@ -319,6 +331,8 @@ def load(
     Nothing is deleted. A failure rolls everything back and raises `WarehouseError`; so
     does a failed checkpoint after the commit (a full disk), though the load is then kept
     in the file's write-ahead log, which the next writer writes into the file.
+    `documents` may carry `source_path` (the file read; else its source), and
+    `catalogue_hash` names the reference files the extractor read them with.
     """
     if full and not sources and documents.height == 0:
         raise WarehouseError(
@@ -327,8 +341,11 @@ def load(
         )
     started_at = started_at or datetime.now(UTC)
     reference_dir = reference_dir or get_settings().reference_dir
+    if "source_path" not in documents.columns:
+        documents = documents.with_columns(source_path=pl.col("source"))
+    documents = documents.with_columns(catalogue_hash=pl.lit(catalogue_hash, pl.String()))
     inputs = {
-        "input_documents": _arrow(documents, DOCUMENT_SCHEMA, "documents"),
+        "input_documents": _arrow(documents, LOAD_DOCUMENT_SCHEMA, "documents"),
         "input_observations": _arrow(observations, OBSERVATION_SCHEMA, "observations"),
         "input_rejects": _arrow(rejects, REJECT_SCHEMA, "rejects"),
         "input_sources": pa.table({"source": pa.array(list(sources), pa.string())}),
@@ -412,8 +429,10 @@ def _load_in_transaction(
         absent, current = _absent_sources(con)
         if not confirm_full:
             _refuse_closing_most(absent, current)
+    duplicates = _step(con, "stage_identity")
     _step(con, "close_documents", **ids)
     _step(con, "insert_documents", **ids)
+    flagged = _step(con, "apply_corrections", load_id=load_id)
     [(closed,)] = _step(con, "close_observations", **ids)
     [(inserted,)] = _step(con, "insert_observations", **ids)
     if full:
@@ -448,6 +467,8 @@ def _load_in_transaction(
         files=files,
         loaded_at=loaded_at,
         closed_sources=absent,
+        duplicates=tuple(duplicates),
+        flagged=tuple(flagged),
     )
 
 
@@ -602,6 +623,76 @@ def read_rows(
         con.close()
 
 
+@dataclass(frozen=True, slots=True)
+class KnownFile:
+    """What the warehouse holds for one input file: its current document's source (the
+    report's identity), content hash, and the extractor and catalogue that read it; or,
+    for a file last rejected for what its bytes hold, those bytes' hash and the extractor
+    of that load (`rejected`: the catalogue plays no part)."""
+
+    source: str
+    content_hash: str
+    extractor_version: str
+    catalogue_hash: str | None
+    rejected: bool = False
+
+
+def known_files(db_path: Path, *, lock_timeout_s: float | None = None) -> dict[str, KnownFile]:
+    """source_path -> what the warehouse holds for that file (see `KnownFile`).
+
+    Empty when the file does not exist yet or has not been migrated to the current
+    schema (then every file is read, and the load migrates it).
+    """
+    if not db_path.exists():
+        return {}
+    con = _connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s)
+    try:
+        check_schema_version(con, db_path)
+        if _schema_version(con) < _migrations(_sql_dir())[-1][0]:
+            return {}
+        rows = _run_sql(con, _sql_dir() / "read" / "known_files.sql")
+        return {path: KnownFile(*rest) for path, *rest in rows}
+    except IntegrityError as exc:
+        raise WarehouseError(str(exc)) from None
+    except duckdb.Error as exc:
+        if damaged(exc):
+            raise _open_error(db_path, exc) from None
+        raise WarehouseError(f"reading {db_path} failed: {_one_line(exc)}") from None
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def transaction(
+    db_path: Path, *, lock_timeout_s: float = 30.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writing connection inside one transaction on a migrated warehouse: committed when
+    the block ends, rolled back (nothing written) when it raises."""
+    con = _connect(db_path, read_only=False, lock_timeout_s=lock_timeout_s)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _migrate(con)
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"writing {db_path} failed, nothing was written: {_one_line(exc)}"
+        ) from None
+    finally:
+        con.close()
+
+
+def run_step(
+    con: duckdb.DuckDBPyConnection, folder: str, step: str, /, **params: Any
+) -> list[tuple[Any, ...]]:
+    """Run `sql/<folder>/<step>.sql` on an open connection; the last statement's rows."""
+    return _run_sql(con, _sql_dir() / folder / f"{step}.sql", params)
+
+
 def query(
     db_path: Path,
     sql: str,
@@ -625,14 +716,16 @@ def history(
     source: str | None = None,
     indicator: str | None = None,
     *,
+    fact_key: str | None = None,
     lock_timeout_s: float | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Every version of the facts of a source and/or indicator, grouped by source and fact,
-    each fact's versions oldest first."""
+    """Every version of the facts of a source, indicator and/or fact, grouped by source and
+    fact, each fact's versions oldest first, with who corrected or retracted a version, when
+    and why."""
     return query(
         db_path,
         history_sql(),
-        {"source": source, "indicator": indicator},
+        {"source": source, "indicator": indicator, "fact_key": fact_key},
         lock_timeout_s=lock_timeout_s,
     )
 

@@ -94,11 +94,13 @@ def env() -> dict[str, str]:
 
 
 def run(paths: list[Path], db: Path) -> subprocess.CompletedProcess[str]:
+    # the folder given is the reports root, so sources are relative to it
+    root = {"CHITIEU_REPORTS": str(paths[0])} if paths[0].is_dir() else {}
     return subprocess.run(
         [str(CHITIEU), "run", *map(str, paths), "--db", str(db)],
         capture_output=True,
         text=True,
-        env=env(),
+        env={**env(), **root},
         timeout=600,
     )
 

@@ -53,9 +53,10 @@ def test_the_seed_report_loads_its_facts_and_a_second_run_inserts_nothing(db_pat
 
 
 def test_a_bad_file_is_rejected_with_its_reason_and_the_others_still_load(
-    tmp_path: Path, db_path: Path
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     reports = tmp_path / "reports"
+    monkeypatch.setenv("CHITIEU_REPORTS", str(reports))  # sources relative to the reports root
     write_report(reports, "tot.txt", "Năm 2023, tổng thu ngân sách của tỉnh đạt 1.234 tỷ đồng.")
     (reports / "rong.txt").write_bytes(b"")
     (reports / "anh.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))

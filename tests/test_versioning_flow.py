@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.integrity import known_schema_version
 from flows.settings import PROJECT_ROOT
 from flows.warehouse import query, run_checks
 
@@ -36,10 +37,13 @@ def last_load(db: Path) -> tuple[int, int, int]:
     return counts
 
 
-def test_versioning_through_the_flow(tmp_path: Path, db_path: Path) -> None:
+def test_versioning_through_the_flow(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from flows.etl import chitieu_etl
 
     reports = tmp_path / "reports"
+    monkeypatch.setenv("CHITIEU_REPORTS", str(reports))  # sources relative to the reports root
     reports.mkdir()
     seed = reports / SEED.name
     shutil.copy(SEED, seed)
@@ -119,17 +123,18 @@ def test_a_new_extractor_version_versions_only_the_facts_it_reads_differently(
     etl.chitieu_etl([str(reports)], str(db_path), workers=1)
     [(n,)] = rows(db_path, "SELECT count(*) FROM observations_current")
 
-    reads = frames.extract_observations
+    reads = frames.extract_document
 
     def next_version_reads(doc):  # the next version reads "hiện có" as an approximation
+        facts, province = reads(doc)
         return [
             dataclasses.replace(o, approx=True, qualifier="hiện có")
             if o.indicator == "education.vocational_institutions"
             else o
-            for o in reads(doc)
-        ]
+            for o in facts
+        ], province
 
-    monkeypatch.setattr(frames, "extract_observations", next_version_reads)
+    monkeypatch.setattr(frames, "extract_document", next_version_reads)
     monkeypatch.setattr(frames, "EXTRACTOR_VERSION", "next")
     monkeypatch.setattr(etl, "EXTRACTOR_VERSION", "next")
     summary = etl.chitieu_etl([str(reports)], str(db_path), workers=1)
@@ -162,25 +167,35 @@ def test_a_warehouse_read_before_bases_is_migrated_and_its_changes_versioned(
         "Năm 2023, thu ngân sách tỉnh Hà Nam đạt 5.000 tỷ đồng, tăng 8% so với năm 2022.\n",
         encoding="utf-8",
     )
-    reads, version = frames.extract_observations, frames.EXTRACTOR_VERSION
+    reads, version = frames.extract_document, frames.EXTRACTOR_VERSION
 
     def before_bases(doc):
-        return [dataclasses.replace(o, base_period=None) for o in reads(doc)]
+        facts, province = reads(doc)
+        return [dataclasses.replace(o, base_period=None) for o in facts], province
 
     with monkeypatch.context() as m:
-        m.setattr(frames, "extract_observations", before_bases)
+        m.setattr(frames, "extract_document", before_bases)
         m.setattr(frames, "EXTRACTOR_VERSION", "0.2.0")
         m.setattr(etl, "EXTRACTOR_VERSION", "0.2.0")
         etl.chitieu_etl([str(reports)], str(db_path), workers=1)
     con = duckdb.connect(str(db_path))
-    try:  # what schema 2 held: no base, no date precision, migration 3 never applied
+    try:  # what schema 2 held: no base, no date precision, migrations 3 and later not applied
         for name, kind in con.execute(
             "SELECT table_name, table_type FROM information_schema.tables "
             "WHERE table_type = 'VIEW' AND table_schema = 'main'"
         ).fetchall():
             con.execute(f'DROP {kind.split()[-1]} "{name}"')
-        con.execute("ALTER TABLE observations DROP COLUMN base_period")
-        con.execute("ALTER TABLE documents DROP COLUMN published_precision")
+        con.execute("DROP TABLE corrections")
+        for table, column in [
+            ("observations", "base_period"),
+            ("observations", "correction_id"),
+            ("documents", "published_precision"),
+            ("documents", "source_path"),
+            ("documents", "catalogue_hash"),
+            ("loads", "kind"),
+            ("rejects", "content_hash"),
+        ]:
+            con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         con.execute("DELETE FROM schema_migrations WHERE version >= 3")
     finally:
         con.close()
@@ -189,7 +204,9 @@ def test_a_warehouse_read_before_bases_is_migrated_and_its_changes_versioned(
 
     assert frames.EXTRACTOR_VERSION == version != "0.2.0"
     assert summary["skipped_unchanged"] == 0, "a new extractor version reads every file again"
-    assert rows(db_path, "SELECT max(version) FROM schema_migrations") == [(3,)]
+    assert rows(db_path, "SELECT max(version) FROM schema_migrations") == [
+        (known_schema_version(),)
+    ]
     assert last_load(db_path) == (1, 1, 1)  # the change versioned, the level unchanged
     assert rows(
         db_path,

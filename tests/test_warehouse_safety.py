@@ -320,8 +320,9 @@ def test_file_made_by_migration_001_alone_is_migrated_in_place(db: Path) -> None
 
     result = run_load(db, corpus())
     assert (result.load_id, result.inserted, result.closed, result.unchanged) == (2, 0, 0, N_FACTS)
-    migrations = [(int(p.name[:3]),) for p in sorted((sql / "migrations").glob("*.sql"))]
-    assert query(db, "SELECT version FROM schema_migrations ORDER BY 1")[1] == migrations
+    assert query(db, "SELECT version FROM schema_migrations ORDER BY 1")[1] == [
+        (int(p.name[:3]),) for p in sorted((sql / "migrations").glob("*.sql"))
+    ]
     assert query(db, "SELECT load_id, loaded_at IS NOT NULL, closed FROM loads ORDER BY 1")[1] == [
         (1, True, 0),
         (2, True, 0),

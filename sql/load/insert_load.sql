@@ -14,4 +14,5 @@ SELECT
     $rejected AS rejected,
     $code_version AS code_version,
     $extractor_version AS extractor_version,
-    $flow_run_id AS flow_run_id;
+    $flow_run_id AS flow_run_id,
+    'run' AS kind;

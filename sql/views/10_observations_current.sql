@@ -3,6 +3,6 @@ CREATE OR REPLACE VIEW observations_current AS
 SELECT
     fact_key, row_hash, ordinal, doc_id, source, indicator, subject, measure,
     value, value_low, value_high, unit, period, base_period, area_code, area, approx, qualifier,
-    text, "start", "end", valid_from, load_id
+    text, "start", "end", valid_from, load_id, correction_id
 FROM observations
 WHERE valid_to IS NULL;

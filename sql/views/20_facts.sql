@@ -37,7 +37,8 @@ SELECT
                               THEN f.area_code END) AS province_code_2025,
     coalesce(pn.name, CASE WHEN f.area_vintage = (SELECT max(vintage) FROM provinces)
                            THEN p.name END) AS province_name_2025,
-    f.area, f.approx, f.qualifier, f.text, f."start", f."end", f.valid_from, f.load_id
+    f.area, f.approx, f.qualifier, f.text, f."start", f."end", f.valid_from, f.load_id,
+    f.correction_id
 FROM vintaged AS f
 LEFT JOIN indicators AS i ON i.code = f.indicator
 LEFT JOIN units AS u ON u.code = f.unit
