@@ -366,6 +366,71 @@ def _serve(inputs: Sequence[Path], db_path: Path, full: bool) -> None:
     serve_schedule([str(p) for p in inputs], str(db_path), full)
 
 
+# ---- the fact browser: `report` and `browse` --------------------------------------------
+
+
+@app.command()
+def report(
+    db: DbOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder to write the site into (created).")
+    ] = Path("site"),
+) -> None:
+    """Write the fact browser, a static site of the warehouse that opens offline from disk."""
+    result = _build_site(db, out)
+    typer.echo(
+        f"wrote {result.pages} pages ({result.documents} documents, {result.facts} facts) "
+        f"to {out} in {result.seconds:.1f} s; open {out / 'index.html'}"
+    )
+
+
+def _build_site(db: Path | None, out: Path) -> Any:
+    """Build the site; a missing warehouse or a read error is one line."""
+    from flows.site import build_site
+    from flows.warehouse import WarehouseError
+
+    db_path = db or get_settings().db_path
+    if not db_path.exists():
+        raise _fail(f"{db_path}: no warehouse yet; run `chitieu run` first")
+    try:
+        return build_site(db_path, out)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{exc.filename or out}: {exc.strerror or exc}") from None
+
+
+@app.command()
+def browse(
+    db: DbOption = None,
+    port: Annotated[
+        int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).", min=0)
+    ] = 8765,
+) -> None:
+    """Serve the fact browser on 127.0.0.1 until interrupted (the pages of `chitieu report`)."""
+    import tempfile
+
+    from flows.site import serve_site
+
+    _exit_cleanly_on_signals()
+    with tempfile.TemporaryDirectory(prefix="chitieu-site-") as tmp:
+        result = _build_site(db, Path(tmp))
+        try:
+            server = serve_site(Path(tmp), port)
+        except OSError as exc:
+            raise _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+        host, bound = server.server_address[:2]
+        typer.echo(
+            f"chitieu: serving {result.pages} pages at http://{host}:{bound}/ (Ctrl-C stops)"
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+
 def main() -> None:
     """Console-script entry point: errors as one line, never a traceback."""
     try:

@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -431,5 +431,55 @@ def run_checks(db_path: Path, *, lock_timeout_s: float = 30.0) -> dict[str, list
         }
     except duckdb.Error as exc:
         raise WarehouseError(f"running the checks on {db_path} failed: {_one_line(exc)}") from None
+    finally:
+        con.close()
+
+
+def read_frames(
+    db_path: Path,
+    statements: Mapping[str, str],
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    lock_timeout_s: float = 30.0,
+) -> dict[str, pl.DataFrame]:
+    """Polars frames of several named SQL statements, read on one read-only connection
+    (so all of them see the same state of the file)."""
+    params = params or {}
+    con = _connect_reader(db_path, lock_timeout_s)
+    try:
+        con.execute("SET enable_progress_bar = false")
+        return {
+            name: pl.from_arrow(con.sql(sql, params=params.get(name)).to_arrow_table())
+            for name, sql in statements.items()
+        }  # type: ignore[misc]
+    except duckdb.Error as exc:
+        raise WarehouseError(f"reading {db_path} failed: {_one_line(exc)}") from None
+    finally:
+        con.close()
+
+
+def read_batches(
+    db_path: Path, sql: str, *, batch_rows: int = 100_000, lock_timeout_s: float = 30.0
+) -> Iterator[pa.RecordBatch]:
+    """The rows of one read-only statement as Arrow record batches, for results too large to
+    hold at once; writing statements are refused as in `query`."""
+    if not sql.strip():
+        raise WarehouseError("no SQL statement given")
+    con = _connect_reader(db_path, lock_timeout_s)
+    try:
+        con.execute("SET enable_progress_bar = false")
+        try:
+            reader = con.sql(sql).to_arrow_reader(batch_rows)
+        except AttributeError:  # a statement without a result (it ran: only reads may)
+            raise WarehouseError("the statement returns no rows") from None
+        yield from reader
+    except duckdb.Error as exc:
+        refused = _READ_ONLY.search(str(exc))
+        if refused:
+            raise WarehouseError(
+                f"the warehouse is opened read-only: {refused.group(1)} statements are refused "
+                "(queries never change it; `chitieu run` loads it)"
+            ) from None
+        raise WarehouseError(f"query failed: {_one_line(exc)}") from None
     finally:
         con.close()

@@ -1,0 +1,497 @@
+"""The fact browser: a static site of the warehouse, readable offline from disk.
+
+`build_site` reads the warehouse read-only (the SQL is in `sql/site/`) and writes plain
+HTML pages rendered by Jinja templates (`flows/templates/site/`, autoescaped), the page
+script and style, and the Vega/Vega-Lite/vega-embed bundle for the charts, all local:
+nothing is fetched from the network when a page opens. Pages:
+
+- `index.html`: loads, counts, indicators, facts per province and indicator;
+- `i/<indicator>.html`: a chart of each province's yearly series and its table;
+  `i/<indicator>/<area_code>.html`: every current value of the indicator in that province;
+- `documents.html` and `d/<id>.html`: one page per report with an anchor per fact (its
+  sentence with the number marked, its version history), rather than one file per fact;
+- `conflicts.html` and `c/<indicator>.html`: reports that disagree, side by side.
+
+`serve_site` serves a built folder on 127.0.0.1 for `chitieu browse`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import shutil
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from flows.settings import get_settings
+from flows.vn_format import vn_number, vn_quantity
+from flows.warehouse import read_frames
+
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "site"
+CONFLICTS_PER_INDICATOR = 200
+"""Conflicting pairs shown per indicator (the largest differences first); all are in SQL."""
+
+LABELS: dict[str, str] = {
+    "approx": "Xấp xỉ",
+    "area": "Địa bàn",
+    "area_code": "Mã tỉnh",
+    "closed": "Đóng",
+    "closed_load_id": "Lần nạp đóng",
+    "correction_id": "Hiệu chỉnh",
+    "doc_id": "Phiên bản tài liệu",
+    "documents": "Tài liệu",
+    "extractor_version": "Phiên bản trích xuất",
+    "files": "Tệp đã đọc",
+    "format": "Định dạng",
+    "full_snapshot": "Ảnh chụp đầy đủ",
+    "indicator": "Chỉ tiêu",
+    "inserted": "Thêm mới",
+    "load_id": "Lần nạp",
+    "loaded_at": "Thời điểm nạp",
+    "max_relative_difference": "Chênh lệch lớn nhất",
+    "measure": "Loại số liệu",
+    "n_conflicts": "Số cặp mâu thuẫn",
+    "n_documents": "Số tài liệu",
+    "n_facts": "Số dữ kiện",
+    "n_provinces": "Số tỉnh",
+    "n_same_area": "Cùng địa bàn",
+    "n_values": "Số giá trị khác nhau",
+    "name_en": "Tên tiếng Anh",
+    "period": "Kỳ",
+    "province": "Tỉnh, thành phố",
+    "published": "Ngày công bố",
+    "rejected": "Bị loại",
+    "relative_difference": "Chênh lệch tương đối",
+    "same_area": "Cùng địa bàn",
+    "source": "Nguồn",
+    "sources": "Nguồn",
+    "text": "Câu",
+    "title": "Tiêu đề",
+    "unchanged": "Không đổi",
+    "unit": "Đơn vị",
+    "url": "Địa chỉ",
+    "valid_from": "Hiệu lực từ",
+    "valid_to": "Hiệu lực đến",
+    "value": "Giá trị",
+    "value_range": "Khoảng giá trị",
+}
+"""Vietnamese column headers; each is shown with its English code beside it."""
+
+MEASURES: dict[str, str] = {
+    "level": "mức",
+    "change_pct": "tăng/giảm (%)",
+    "change_abs": "tăng/giảm",
+    "plan_pct": "so với kế hoạch (%)",
+    "share_pct": "tỷ trọng (%)",
+}
+
+_SQL = ("summary", "loads", "indicators", "facts_by_province_indicator", "conflict_counts")
+_DIGIT_START = re.compile(r"(?<!\w)\d")
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+@dataclass
+class SiteResult:
+    """What `build_site` wrote."""
+
+    out_dir: Path
+    pages: int = 0
+    documents: int = 0
+    facts: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# ---- formatting used by the templates ------------------------------------------------------
+
+
+def doc_page(source: str) -> str:
+    """The page of a report, relative to the site root (a hash: sources are paths or URLs)."""
+    return f"d/{hashlib.sha1(source.encode('utf-8')).hexdigest()[:16]}.html"
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else vn_number(value, 0)
+
+
+def _date(value: Any) -> str:
+    """A date or time as Vietnamese readers write dates: 05/12/2026 (14:30)."""
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        return value.strftime("%d/%m/%Y %H:%M:%S")
+    return value.strftime("%d/%m/%Y")
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else vn_number(value * 100, 1) + "%"
+
+
+def locate_numbers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+    """Where each number of a sentence stands in it, given its offsets in the document.
+
+    The warehouse keeps a fact's offsets in the whole text and the sentence, not the
+    sentence's own offset. The facts of one sentence share that offset, so it is the one
+    shift that puts every span on a word start and end (digits first); None where none fits.
+    """
+    if not spans:
+        return []
+
+    def fits(s: int, e: int) -> bool:
+        return 0 <= s < e <= len(text) and not (e < len(text) and text[e].isalnum())
+
+    for pattern in (_DIGIT_START, _WORD_START):
+        starts = [m.start() for m in pattern.finditer(text)]
+        first_start = spans[0][0]
+        for p in starts:
+            shift = first_start - p
+            if all(fits(s - shift, e - shift) and (s - shift) in starts for s, e in spans):
+                return [(s - shift, e - shift) for s, e in spans]
+    # no single shift: each number on its own (facts of one sentence read from different copies)
+    out: list[tuple[int, int] | None] = []
+    starts = [m.start() for m in _DIGIT_START.finditer(text)]
+    for s, e in spans:
+        length = e - s
+        out.append(next(((p, p + length) for p in starts if fits(p, p + length)), None))
+    return out
+
+
+@functools.cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(labels=LABELS, measures=MEASURES, doc_page=doc_page)
+    env.filters.update(
+        count=_count, date=_date, percent=_percent, quantity=_quantity, number=vn_number
+    )
+    return env
+
+
+def _quantity(row: Mapping[str, Any], suffix: str = "") -> str:
+    """The quantity of a row with columns value, value_low/min, value_high/max, unit..."""
+    return vn_quantity(
+        row.get("value" + suffix),
+        row.get("value_low" + suffix, row.get("value_min")),
+        row.get("value_high" + suffix, row.get("value_max")),
+        row.get("unit"),
+        row.get("unit_name_vi"),
+        row.get("measure"),
+    )
+
+
+def render(template: str, **context: Any) -> str:
+    """One page as an HTML string."""
+    return _environment().get_template(template).render(**context)
+
+
+# ---- the pages -----------------------------------------------------------------------------
+
+
+def _write(out_dir: Path, relative: str, html: str) -> None:
+    path = out_dir / relative
+    path.write_text(html, encoding="utf-8")
+
+
+@functools.cache
+def _vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed in one script, as vl-convert bundles them (no network)."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle()
+
+
+def _write_assets(out_dir: Path) -> None:
+    """The style, the page script and the chart libraries, next to the pages."""
+    import vl_convert
+
+    assets = out_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for name in ("site.css", "site.js"):
+        shutil.copyfile(TEMPLATES / name, assets / name)
+    header = f"/* vega {vl_convert.get_vega_version()}, vl-convert bundle */\n"
+    bundle = assets / "vega.js"
+    if bundle.exists():
+        with bundle.open(encoding="utf-8") as f:
+            if f.readline() == header:
+                return  # already there from an earlier build: bundling takes seconds
+    bundle.write_text(header + _vega_bundle(), encoding="utf-8")
+
+
+def _chart_spec(rows: list[dict[str, Any]], unit_label: str) -> dict[str, Any]:
+    """Small multiples: one line per province over the years, each with its own scale."""
+    import altair as alt
+
+    data = [
+        {"province": r["province_name"] or r["area_code"], "year": r["period"], "value": r["value"]}
+        for r in rows
+        if r["value"] is not None
+    ]
+    chart = (
+        alt.Chart(alt.Data(values=data))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=None),
+            y=alt.Y("value:Q", title=unit_label or None, axis=alt.Axis(format="~s")),
+            tooltip=[
+                alt.Tooltip("province:N", title="Tỉnh"),
+                alt.Tooltip("year:O", title="Năm"),
+                alt.Tooltip("value:Q", title="Giá trị", format=",.6~f"),
+            ],
+        )
+        .properties(width=120, height=70)
+        .facet(facet=alt.Facet("province:N", title=None), columns=5)
+        .resolve_scale(y="independent")
+    )
+    return chart.to_dict()
+
+
+def _series_key(rows: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """The (measure, unit) the chart draws: levels first, then the most frequent."""
+    counts: dict[tuple[str, str], int] = {}
+    for r in rows:
+        if r["is_year"]:
+            key = (r["measure"], r["unit"])
+            counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda k: (k[0] == "level", counts[k], k))
+
+
+def _groups(rows: Iterable[dict[str, Any]], key: str) -> Iterator[tuple[Any, list[dict]]]:
+    """Consecutive rows with equal `key`, as (value, rows): the SQL sorts by it."""
+    current: list[dict[str, Any]] = []
+    for row in rows:
+        if current and row[key] != current[0][key]:
+            yield current[0][key], current
+            current = []
+        current.append(row)
+    if current:
+        yield current[0][key], current
+
+
+def _indicator_pages(out_dir: Path, values: pl.DataFrame, indicators: list[dict[str, Any]]) -> int:
+    """The page of every indicator with values, and one page per province of it."""
+    names = {i["indicator"]: i for i in indicators}
+    pages = 0
+    for code, rows in _groups(values.iter_rows(named=True), "indicator"):
+        (out_dir / "i" / code).mkdir(parents=True, exist_ok=True)
+        provinces = []
+        for area_code, province_rows in _groups(rows, "area_code"):
+            provinces.append(
+                {"area_code": area_code, "name": province_rows[0]["province_name"]}
+                | {"n": len(province_rows)}
+            )
+            _write(
+                out_dir,
+                f"i/{code}/{area_code}.html",
+                render(
+                    "indicator_province.html",
+                    root="../../",
+                    indicator=names.get(code, {"indicator": code}),
+                    province=province_rows[0]["province_name"] or area_code,
+                    area_code=area_code,
+                    rows=province_rows,
+                ),
+            )
+            pages += 1
+        series = _series_key(rows)
+        yearly = [r for r in rows if r["is_year"] and (r["measure"], r["unit"]) == series]
+        unit_label = ""
+        if yearly:
+            unit_label = yearly[0]["unit_name_vi"] or yearly[0]["unit"] or ""
+        _write(
+            out_dir,
+            f"i/{code}.html",
+            render(
+                "indicator.html",
+                root="../",
+                indicator=names.get(code, {"indicator": code}),
+                series=series,
+                rows=yearly,
+                provinces=provinces,
+                chart=_chart_spec(yearly, unit_label) if yearly else None,
+            ),
+        )
+        pages += 1
+    return pages
+
+
+def _facts_of_source(rows: list[dict[str, Any]], corrections: bool) -> list[dict[str, Any]]:
+    """The facts of one report: latest version first shown, versions oldest first, numbers
+    located in their sentences."""
+    facts = []
+    for key, versions in _groups(rows, "fact_key"):
+        latest = versions[-1]
+        facts.append(
+            {
+                "key": key,
+                "latest": latest,
+                "current": latest["valid_to"] is None,
+                "corrected": corrections and any(v["correction_id"] is not None for v in versions),
+                "versions": versions,
+            }
+        )
+    by_sentence: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for fact in facts:
+        latest = fact["latest"]
+        by_sentence.setdefault((latest["doc_id"], latest["text"] or ""), []).append(fact)
+    for (_, text), group in by_sentence.items():
+        spans = [(f["latest"]["start"], f["latest"]["end"]) for f in group]
+        for fact, span in zip(group, locate_numbers(text, spans), strict=True):
+            if span is None:
+                fact["parts"] = (text, "", "")
+            else:
+                fact["parts"] = (text[: span[0]], text[span[0] : span[1]], text[span[1] :])
+    facts.sort(key=lambda f: (not f["current"], f["latest"]["start"] or 0, f["key"]))
+    return facts
+
+
+def _document_pages(
+    out_dir: Path, documents: pl.DataFrame, observations: pl.DataFrame
+) -> tuple[int, int]:
+    """One page per report: the document, its versions, each fact with an anchor."""
+    corrections = "correction_id" in observations.columns
+    (out_dir / "d").mkdir(parents=True, exist_ok=True)
+    docs = {src: rows for src, rows in _groups(documents.iter_rows(named=True), "source")}
+    pages = facts = 0
+    fact_rows = _groups(observations.iter_rows(named=True), "source")
+    seen: set[str] = set()
+    for source, rows in fact_rows:
+        seen.add(source)
+        shown = _facts_of_source(rows, corrections)
+        facts += len(shown)
+        _write(out_dir, doc_page(source), _document_html(source, docs.get(source, []), shown))
+        pages += 1
+    for source, versions in docs.items():
+        if source not in seen:
+            _write(out_dir, doc_page(source), _document_html(source, versions, []))
+            pages += 1
+    return pages, facts
+
+
+def _document_html(source: str, versions: list[dict[str, Any]], facts: list[dict]) -> str:
+    current = next((v for v in reversed(versions) if v["is_current"]), None)
+    return render(
+        "document.html",
+        root="../",
+        source=source,
+        document=current or (versions[-1] if versions else None),
+        versions=versions,
+        facts=facts,
+    )
+
+
+def build_site(db_path: Path, out_dir: Path, *, lock_timeout_s: float | None = None) -> SiteResult:
+    """Write the whole site for the warehouse at `db_path` into `out_dir`."""
+    started = time.perf_counter()
+    settings = get_settings()
+    timeout = settings.lock_timeout_s if lock_timeout_s is None else lock_timeout_s
+    result = SiteResult(out_dir=out_dir)
+    sql_dir = settings.sql_dir / "site"
+    names = [*_SQL, "indicator_values", "documents", "observations", "conflicts"]
+    frames = read_frames(
+        db_path,
+        {n: (sql_dir / f"{n}.sql").read_text(encoding="utf-8") for n in names},
+        {"conflicts": {"per_indicator": CONFLICTS_PER_INDICATOR}},
+        lock_timeout_s=timeout,
+    )
+    result.timings["read"] = time.perf_counter() - started
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write_assets(out_dir)
+    result.timings["assets"] = time.perf_counter() - started - result.timings["read"]
+
+    indicators = frames["indicators"].to_dicts()
+    summary = frames["summary"].to_dicts()[0]
+    conflict_counts = frames["conflict_counts"].to_dicts()
+    _write(
+        out_dir,
+        "index.html",
+        render(
+            "overview.html",
+            root="",
+            summary=summary,
+            db_name=db_path.name,
+            loads=frames["loads"].to_dicts(),
+            indicators=indicators,
+            by_province=frames["facts_by_province_indicator"].to_dicts(),
+            n_conflicts=sum(c["n_conflicts"] for c in conflict_counts),
+        ),
+    )
+    result.pages += 1
+    mark = time.perf_counter()
+    result.pages += _indicator_pages(out_dir, frames["indicator_values"], indicators)
+    result.timings["indicators"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    docs = frames["documents"].filter(pl.col("is_current"))
+    n_facts = frames["observations"].filter(pl.col("valid_to").is_null()).group_by("source").len()
+    _write(
+        out_dir,
+        "documents.html",
+        render(
+            "documents.html",
+            root="",
+            documents=docs.join(n_facts, on="source", how="left").sort("source").to_dicts(),
+        ),
+    )
+    pages, facts = _document_pages(out_dir, frames["documents"], frames["observations"])
+    result.pages += pages + 1
+    result.documents = pages
+    result.facts = facts
+    result.timings["documents"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    result.pages += _conflict_pages(out_dir, conflict_counts, frames["conflicts"])
+    result.timings["conflicts"] = time.perf_counter() - mark
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _conflict_pages(out_dir: Path, counts: list[dict[str, Any]], conflicts: pl.DataFrame) -> int:
+    """The list of indicators with conflicts, and a page of side-by-side pairs for each."""
+    _write(
+        out_dir,
+        "conflicts.html",
+        render("conflicts.html", root="", counts=counts, shown=CONFLICTS_PER_INDICATOR),
+    )
+    (out_dir / "c").mkdir(parents=True, exist_ok=True)
+    totals = {c["indicator"]: c for c in counts}
+    pages = 1
+    for code, rows in _groups(conflicts.iter_rows(named=True), "indicator"):
+        _write(
+            out_dir,
+            f"c/{code}.html",
+            render("conflicts_indicator.html", root="../", info=totals.get(code), rows=rows),
+        )
+        pages += 1
+    return pages
+
+
+# ---- serving -------------------------------------------------------------------------------
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Files of the site folder; no request log on the terminal."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def serve_site(directory: Path, port: int = 0) -> ThreadingHTTPServer:
+    """An HTTP server for the folder on 127.0.0.1 (port 0: any free port); call serve_forever.
+
+    Raises OSError when the port cannot be bound."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    return ThreadingHTTPServer(("127.0.0.1", port), handler)
