@@ -459,7 +459,12 @@ def read_frames(
 
 
 def read_batches(
-    db_path: Path, sql: str, *, batch_rows: int = 100_000, lock_timeout_s: float = 30.0
+    db_path: Path,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    batch_rows: int = 100_000,
+    lock_timeout_s: float = 30.0,
 ) -> Iterator[pa.RecordBatch]:
     """The rows of one read-only statement as Arrow record batches, for results too large to
     hold at once; writing statements are refused as in `query`."""
@@ -469,7 +474,7 @@ def read_batches(
     try:
         con.execute("SET enable_progress_bar = false")
         try:
-            reader = con.sql(sql).to_arrow_reader(batch_rows)
+            reader = con.sql(sql, params=params).to_arrow_reader(batch_rows)
         except AttributeError:  # a statement without a result (it ran: only reads may)
             raise WarehouseError("the statement returns no rows") from None
         yield from reader
