@@ -15,8 +15,8 @@
     var rows = table.tBodies[0].rows, shown = 0;
     for (var i = 0; i < rows.length; i++) {
       var row = rows[i];
-      if (row.dataset.text === undefined) { row.dataset.text = fold(row.textContent); }
-      var keep = words.every(function (w) { return row.dataset.text.indexOf(w) >= 0; });
+      if (row.chitieuText === undefined) { row.chitieuText = fold(row.textContent); }
+      var keep = words.every(function (w) { return row.chitieuText.indexOf(w) >= 0; });
       row.hidden = !keep;
       if (keep) { shown++; }
     }
