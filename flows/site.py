@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import multiprocessing
 import re
 import shutil
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,6 +40,8 @@ from flows.warehouse import read_frames
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "site"
 CONFLICTS_PER_INDICATOR = 200
 """Conflicting pairs shown per indicator (the largest differences first); all are in SQL."""
+SOURCES_PER_PROCESS = 1000
+"""Report pages are split over several processes only from this many reports per process."""
 
 LABELS: dict[str, str] = {
     "approx": "Xấp xỉ",
@@ -93,7 +97,16 @@ MEASURES: dict[str, str] = {
     "share_pct": "tỷ trọng (%)",
 }
 
-_SQL = ("summary", "loads", "indicators", "facts_by_province_indicator", "conflict_counts")
+_SQL = (
+    "summary",
+    "loads",
+    "indicators",
+    "facts_by_province_indicator",
+    "conflict_counts",
+    "conflicts",
+    "indicator_values",
+    "documents_index",
+)
 _DIGIT_START = re.compile(r"(?<!\w)\d")
 _WORD_START = re.compile(r"(?<!\w)\w")
 _LEADING_DIGITS = re.compile(r"\d[\d.,]*")
@@ -114,6 +127,7 @@ class SiteResult:
 # ---- formatting used by the templates ------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
 def doc_page(source: str) -> str:
     """The page of a report, relative to the site root (a hash: sources are paths or URLs)."""
     return f"d/{hashlib.sha1(source.encode('utf-8')).hexdigest()[:16]}.html"
@@ -397,9 +411,8 @@ def _document_pages(
     (out_dir / "d").mkdir(parents=True, exist_ok=True)
     docs = {src: rows for src, rows in _groups(documents.iter_rows(named=True), "source")}
     pages = facts = 0
-    fact_rows = _groups(observations.iter_rows(named=True), "source")
     seen: set[str] = set()
-    for source, rows in fact_rows:
+    for source, rows in _groups(observations.iter_rows(named=True), "source"):
         seen.add(source)
         shown = _facts_of_source(rows, corrections)
         facts += len(shown)
@@ -410,6 +423,25 @@ def _document_pages(
             _write(out_dir, doc_page(source), _document_html(source, versions, []))
             pages += 1
     return pages, facts
+
+
+def _document_share(
+    db_path: Path, out_dir: Path, part: int, parts: int, lock_timeout_s: float
+) -> tuple[int, int]:
+    """The report pages of one share of the sources, read on its own connection (so that
+    shares can be written by several processes at once)."""
+    sql_dir = get_settings().sql_dir / "site"
+    params = {"part": part, "parts": parts}
+    frames = read_frames(
+        db_path,
+        {
+            n: (sql_dir / f"{n}.sql").read_text(encoding="utf-8")
+            for n in ("documents", "observations")
+        },
+        {"documents": params, "observations": params},
+        lock_timeout_s=lock_timeout_s,
+    )
+    return _document_pages(out_dir, frames["documents"], frames["observations"])
 
 
 def _document_html(source: str, versions: list[dict[str, Any]], facts: list[dict]) -> str:
@@ -424,35 +456,46 @@ def _document_html(source: str, versions: list[dict[str, Any]], facts: list[dict
     )
 
 
-def build_site(db_path: Path, out_dir: Path, *, lock_timeout_s: float | None = None) -> SiteResult:
-    """Write the whole site for the warehouse at `db_path` into `out_dir`."""
+def _shares(n_documents: int, workers: int) -> int:
+    """How many processes write report pages: one for a small warehouse."""
+    return max(1, min(workers, n_documents // SOURCES_PER_PROCESS))
+
+
+def build_site(
+    db_path: Path, out_dir: Path, *, lock_timeout_s: float | None = None, workers: int | None = None
+) -> SiteResult:
+    """Write the whole site for the warehouse at `db_path` into `out_dir`.
+
+    Report pages, most of the work, are written by `workers` processes (default
+    CHITIEU_WORKERS, one per core) when there are many reports, while this process writes
+    the indicator and conflict pages.
+    """
     started = time.perf_counter()
     settings = get_settings()
     timeout = settings.lock_timeout_s if lock_timeout_s is None else lock_timeout_s
     result = SiteResult(out_dir=out_dir)
     sql_dir = settings.sql_dir / "site"
-    names = [*_SQL, "indicator_values", "documents", "observations", "conflicts"]
     frames = read_frames(
         db_path,
-        {n: (sql_dir / f"{n}.sql").read_text(encoding="utf-8") for n in names},
+        {n: (sql_dir / f"{n}.sql").read_text(encoding="utf-8") for n in _SQL},
         {"conflicts": {"per_indicator": CONFLICTS_PER_INDICATOR}},
         lock_timeout_s=timeout,
     )
     result.timings["read"] = time.perf_counter() - started
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "d").mkdir(exist_ok=True)
     _write_assets(out_dir)
-    result.timings["assets"] = time.perf_counter() - started - result.timings["read"]
 
     indicators = frames["indicators"].to_dicts()
-    summary = frames["summary"].to_dicts()[0]
     conflict_counts = frames["conflict_counts"].to_dicts()
+    documents = frames["documents_index"].to_dicts()
     _write(
         out_dir,
         "index.html",
         render(
             "overview.html",
             root="",
-            summary=summary,
+            summary=frames["summary"].to_dicts()[0],
             db_name=db_path.name,
             loads=frames["loads"].to_dicts(),
             indicators=indicators,
@@ -460,32 +503,34 @@ def build_site(db_path: Path, out_dir: Path, *, lock_timeout_s: float | None = N
             n_conflicts=sum(c["n_conflicts"] for c in conflict_counts),
         ),
     )
-    result.pages += 1
-    mark = time.perf_counter()
-    result.pages += _indicator_pages(out_dir, frames["indicator_values"], indicators)
-    result.timings["indicators"] = time.perf_counter() - mark
+    _write(out_dir, "documents.html", render("documents.html", root="", documents=documents))
+    result.pages += 2
 
-    mark = time.perf_counter()
-    docs = frames["documents"].filter(pl.col("is_current"))
-    n_facts = frames["observations"].filter(pl.col("valid_to").is_null()).group_by("source").len()
-    _write(
-        out_dir,
-        "documents.html",
-        render(
-            "documents.html",
-            root="",
-            documents=docs.join(n_facts, on="source", how="left").sort("source").to_dicts(),
-        ),
-    )
-    pages, facts = _document_pages(out_dir, frames["documents"], frames["observations"])
-    result.pages += pages + 1
-    result.documents = pages
-    result.facts = facts
-    result.timings["documents"] = time.perf_counter() - mark
-
-    mark = time.perf_counter()
-    result.pages += _conflict_pages(out_dir, conflict_counts, frames["conflicts"])
-    result.timings["conflicts"] = time.perf_counter() - mark
+    shares = _shares(len(documents), settings.workers if workers is None else workers)
+    pool = None
+    if shares > 1:
+        pool = ProcessPoolExecutor(shares, mp_context=multiprocessing.get_context("spawn"))
+        futures = [
+            pool.submit(_document_share, db_path, out_dir, k, shares, timeout)
+            for k in range(shares)
+        ]
+    try:
+        mark = time.perf_counter()
+        result.pages += _indicator_pages(out_dir, frames["indicator_values"], indicators)
+        result.pages += _conflict_pages(out_dir, conflict_counts, frames["conflicts"])
+        result.timings["indicators and conflicts"] = time.perf_counter() - mark
+        del frames
+        done = (
+            [f.result() for f in futures]
+            if pool
+            else [_document_share(db_path, out_dir, 0, 1, timeout)]
+        )
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    result.documents = sum(pages for pages, _ in done)
+    result.facts = sum(facts for _, facts in done)
+    result.pages += result.documents
     result.seconds = time.perf_counter() - started
     return result
 

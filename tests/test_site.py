@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows import site as site_module
 from flows.etl import chitieu_etl
 from flows.site import build_site, doc_page, locate_numbers
 from flows.vn_format import vn_amount, vn_number, vn_quantity
@@ -335,6 +336,19 @@ def test_a_screenshot_of_a_report_page_is_kept(
     with capsys.disabled():
         print(f"\nscreenshot of the fact browser: {kept}")
     assert kept.exists()
+
+
+def test_report_pages_written_by_several_processes_equal_those_of_one(
+    warehouse: Path, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(site_module, "SOURCES_PER_PROCESS", 1)
+    out = tmp_path / "parallel"
+    result = build_site(warehouse, out, workers=2)
+    assert result.documents == 2
+    pages = sorted(p.relative_to(site) for p in (site / "d").glob("*.html"))
+    assert pages == sorted(p.relative_to(out) for p in (out / "d").glob("*.html"))
+    for page in pages:
+        assert (out / page).read_text(encoding="utf-8") == (site / page).read_text(encoding="utf-8")
 
 
 def test_report_without_a_warehouse_is_one_line(tmp_path: Path):
