@@ -23,6 +23,7 @@ import multiprocessing
 import re
 import shutil
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ import polars as pl
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from flows.settings import get_settings
-from flows.vn_format import vn_number, vn_quantity
+from flows.vn_format import scale, unit_word, vn_number, vn_quantity
 from flows.warehouse import read_frames
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "site"
@@ -268,32 +269,48 @@ def _write_assets(out_dir: Path) -> None:
     bundle.write_text(header + _vega_bundle(), encoding="utf-8")
 
 
-def _chart_spec(rows: list[dict[str, Any]], unit_label: str) -> dict[str, Any]:
-    """Small multiples: one line per province over the years, each with its own scale."""
+def vn_sort_key(name: str) -> tuple[str, str]:
+    """Vietnamese names in alphabetical order (marks aside first: Bà Rịa before Bắc Giang)."""
+    plain = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in plain if not unicodedata.combining(c)).lower(), name
+
+
+def _chart(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
+    """Small multiples: each province's line over the years, each with its own scale, in the
+    unit's Vietnamese scale (triệu USD, tỷ đồng); the spec and the unit as written."""
     import altair as alt
 
+    values = [r["value"] for r in rows if r["value"] is not None]
+    first = rows[0]
+    divisor, word = scale(max((abs(v) for v in values), default=0.0), first["unit"])
+    unit = " ".join(p for p in (word, unit_word(first["unit"], first["unit_name_vi"])) if p)
     data = [
-        {"province": r["province_name"] or r["area_code"], "year": r["period"], "value": r["value"]}
+        {
+            "province": r["province_name"] or r["area_code"],
+            "year": r["period"],
+            "value": r["value"] / divisor,
+        }
         for r in rows
         if r["value"] is not None
     ]
+    provinces = sorted({d["province"] for d in data}, key=vn_sort_key)
     chart = (
         alt.Chart(alt.Data(values=data))
         .mark_line(point=True)
         .encode(
             x=alt.X("year:O", title=None),
-            y=alt.Y("value:Q", title=unit_label or None, axis=alt.Axis(format="~s")),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",~r")),
             tooltip=[
                 alt.Tooltip("province:N", title="Tỉnh"),
                 alt.Tooltip("year:O", title="Năm"),
-                alt.Tooltip("value:Q", title="Giá trị", format=",.6~f"),
+                alt.Tooltip("value:Q", title=unit or "Giá trị", format=",.2~f"),
             ],
         )
         .properties(width=120, height=70)
-        .facet(facet=alt.Facet("province:N", title=None), columns=5)
+        .facet(facet=alt.Facet("province:N", title=None, sort=provinces), columns=5)
         .resolve_scale(y="independent")
     )
-    return chart.to_dict()
+    return chart.to_dict(), unit
 
 
 def _series_key(rows: list[dict[str, Any]]) -> tuple[str, str] | None:
@@ -345,11 +362,12 @@ def _indicator_pages(out_dir: Path, values: pl.DataFrame, indicators: list[dict[
                 ),
             )
             pages += 1
+        provinces.sort(key=lambda p: vn_sort_key(p["name"] or p["area_code"]))
+        rank = {p["area_code"]: i for i, p in enumerate(provinces)}
         series = _series_key(rows)
         yearly = [r for r in rows if r["is_year"] and (r["measure"], r["unit"]) == series]
-        unit_label = ""
-        if yearly:
-            unit_label = yearly[0]["unit_name_vi"] or yearly[0]["unit"] or ""
+        yearly.sort(key=lambda r: rank[r["area_code"]])  # stable: periods stay in order
+        chart, chart_unit = _chart(yearly) if yearly else (None, "")
         _write(
             out_dir,
             f"i/{code}.html",
@@ -360,7 +378,8 @@ def _indicator_pages(out_dir: Path, values: pl.DataFrame, indicators: list[dict[
                 series=series,
                 rows=yearly,
                 provinces=provinces,
-                chart=_chart_spec(yearly, unit_label) if yearly else None,
+                chart=chart,
+                chart_unit=chart_unit,
             ),
         )
         pages += 1

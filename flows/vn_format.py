@@ -28,7 +28,7 @@ def vn_number(value: float, decimals: int = 2) -> str:
     return text.translate(str.maketrans({",": ".", ".": ","}))
 
 
-def _scale(size: float, unit: str | None) -> tuple[float, str]:
+def scale(size: float, unit: str | None) -> tuple[float, str]:
     """The divisor an amount of this size is printed with, and its scale word ('' for none)."""
     size = abs(size)
     if unit == "VND" and size >= 1e9:
@@ -59,7 +59,7 @@ def vn_amount(value: float | None, unit: str | None, unit_name: str | None = Non
 
 def _written(values: list[float], unit: str | None, unit_name: str | None) -> str:
     """Numbers on one scale (that of the largest), joined by a dash, then scale word and unit."""
-    divisor, word = _scale(max(abs(v) for v in values), unit)
+    divisor, word = scale(max(abs(v) for v in values), unit)
     numbers = " – ".join(vn_number(v / divisor, _decimals(v / divisor)) for v in values)
     if unit == "percent":
         return f"{numbers}%"
