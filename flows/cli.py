@@ -386,7 +386,7 @@ def report(
 
 def _build_site(db: Path | None, out: Path) -> Any:
     """Build the site; a missing warehouse or a read error is one line."""
-    from flows.site import build_site
+    from flows.site import SiteError, build_site
     from flows.warehouse import WarehouseError
 
     db_path = db or get_settings().db_path
@@ -394,7 +394,7 @@ def _build_site(db: Path | None, out: Path) -> Any:
         raise _fail(f"{db_path}: no warehouse yet; run `chitieu run` first")
     try:
         return build_site(db_path, out)
-    except WarehouseError as exc:
+    except (WarehouseError, SiteError) as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"{exc.filename or out}: {exc.strerror or exc}") from None

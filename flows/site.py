@@ -475,6 +475,26 @@ def _document_html(source: str, versions: list[dict[str, Any]], facts: list[dict
     )
 
 
+class SiteError(Exception):
+    """The site cannot be written where asked; the message is one line for the user."""
+
+
+def _prepare(out_dir: Path) -> None:
+    """An empty folder, or an earlier site whose pages are removed (no stale page stays);
+    a folder holding anything else is refused rather than written into."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SiteError(f"{out_dir}: not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        if not (out_dir / "assets" / "site.js").is_file():
+            raise SiteError(
+                f"{out_dir}: not empty and not a site written by `chitieu report`; "
+                "choose a new or empty folder"
+            )
+        for sub in ("d", "i", "c"):
+            shutil.rmtree(out_dir / sub, ignore_errors=True)
+    (out_dir / "d").mkdir(parents=True, exist_ok=True)
+
+
 def _shares(n_documents: int, workers: int) -> int:
     """How many processes write report pages: one for a small warehouse."""
     return max(1, min(workers, n_documents // SOURCES_PER_PROCESS))
@@ -501,8 +521,7 @@ def build_site(
         lock_timeout_s=timeout,
     )
     result.timings["read"] = time.perf_counter() - started
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "d").mkdir(exist_ok=True)
+    _prepare(out_dir)
     _write_assets(out_dir)
 
     indicators = frames["indicators"].to_dicts()

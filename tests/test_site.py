@@ -351,6 +351,27 @@ def test_report_pages_written_by_several_processes_equal_those_of_one(
         assert (out / page).read_text(encoding="utf-8") == (site / page).read_text(encoding="utf-8")
 
 
+def test_report_rewrites_its_own_site_but_no_other_folder(warehouse: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    build_site(warehouse, out)
+    stale = out / "d" / "gone.html"
+    stale.write_text("an earlier page", encoding="utf-8")
+    build_site(warehouse, out)
+    assert not stale.exists() and (out / doc_page(SEED_SOURCE)).exists()
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep", encoding="utf-8")
+    result = subprocess.run(
+        [*CHITIEU, "report", "--db", str(warehouse), "--out", str(other)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert "not a site written by `chitieu report`" in result.stderr
+    assert (other / "mine.txt").read_text(encoding="utf-8") == "keep"
+
+
 def test_report_without_a_warehouse_is_one_line(tmp_path: Path):
     out = subprocess.run(
         [*CHITIEU, "report", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path)],
