@@ -414,11 +414,11 @@ def browse(
 
     _exit_cleanly_on_signals()
     with tempfile.TemporaryDirectory(prefix="chitieu-site-") as tmp:
-        result = _build_site(db, Path(tmp))
-        try:
+        try:  # the port first: a port in use is told before the pages are built
             server = serve_site(Path(tmp), port)
         except OSError as exc:
             raise _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+        result = _build_site(db, Path(tmp))
         host, bound = server.server_address[:2]
         typer.echo(
             f"chitieu: serving {result.pages} pages at http://{host}:{bound}/ (Ctrl-C stops)"

@@ -8,6 +8,7 @@ import html
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -322,6 +323,24 @@ def test_browse_serves_the_same_pages_on_localhost(warehouse: Path, tmp_path: Pa
         server.terminate()
         server.wait(timeout=30)
     assert server.returncode is not None
+
+
+def test_browse_on_a_port_in_use_is_one_line(warehouse: Path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = subprocess.run(
+            [*CHITIEU, "browse", "--db", str(warehouse), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"chitieu: error: cannot listen on 127.0.0.1:{port}"
+    )
 
 
 def test_a_screenshot_of_a_report_page_is_kept(
