@@ -120,7 +120,7 @@ def _csv(batches: Iterator[pa.RecordBatch], out: Path, bom: bool) -> int:
         if bom:
             f.write(BOM)
         for batch in batches:
-            frame = _flat(pl.from_arrow(batch))  # type: ignore[arg-type]
+            frame = _flat(pl.from_arrow(batch))
             frame.write_csv(f, include_header=first)
             rows += frame.height
             first = False
@@ -154,7 +154,7 @@ def _xlsx(batches: Iterator[pa.RecordBatch], out: Path) -> int:
                 f"{rows:,}+ rows do not fit in an Excel sheet (at most {EXCEL_MAX_ROWS:,}); "
                 "export as csv or parquet, or narrow the query"
             )
-        frames.append(_for_excel(pl.from_arrow(batch)))  # type: ignore[arg-type]
+        frames.append(_for_excel(pl.from_arrow(batch)))
     if not frames:
         raise WarehouseError("the query returned no columns to export")
     frame = pl.concat(frames, how="vertical_relaxed") if len(frames) > 1 else frames[0]

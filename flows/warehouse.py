@@ -451,7 +451,7 @@ def read_frames(
         return {
             name: pl.from_arrow(con.sql(sql, params=params.get(name)).to_arrow_table())
             for name, sql in statements.items()
-        }  # type: ignore[misc]
+        }
     except duckdb.Error as exc:
         raise WarehouseError(f"reading {db_path} failed: {_one_line(exc)}") from None
     finally:
