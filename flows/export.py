@@ -3,19 +3,21 @@
 The warehouse is read read-only, in Arrow record batches (`warehouse.read_batches`), so a
 large result is written batch by batch where the format allows: CSV (with a UTF-8
 byte-order mark by default, so that Excel shows Vietnamese text correctly) and Parquet
-(a folder partitioned by province and year, hive style: `province=20/year=2022/`). An xlsx
-workbook is written in one go (Excel holds at most 1,048,576 rows): typed columns,
-number and date formats, a frozen header row and a filter on it.
+(a folder partitioned by province and year, hive style: `province=20/year=2022/`), and
+an xlsx workbook too, row by row in xlsxwriter's constant-memory mode (Excel holds at most
+1,048,576 rows): typed cells, number and date formats, a frozen header row with a filter.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -102,28 +104,47 @@ def export(
     return ExportResult(out, rows, time.perf_counter() - started)
 
 
+def _frame(batch: pa.RecordBatch) -> pl.DataFrame:
+    """A batch as a Polars frame; a column type Polars cannot take (INTERVAL) is one line."""
+    try:
+        return pl.DataFrame(pl.from_arrow(batch))
+    except pl.exceptions.PolarsError:
+        odd = [f"{f.name} ({f.type})" for f in batch.schema if pa.types.is_interval(f.type)]
+        raise WarehouseError(
+            f"cannot export column(s) {', '.join(odd) or 'of this result'}: "
+            "cast them in the query, e.g. CAST(x AS VARCHAR)"
+        ) from None
+
+
 def _flat(frame: pl.DataFrame) -> pl.DataFrame:
-    """Lists as text (`a; b`), for formats without nested values."""
+    """Lists as text (`a; b`) and structs as JSON, for formats without nested values."""
     lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List | pl.Array)]
-    if not lists:
+    structs = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Struct)]
+    if not lists and not structs:
         return frame
     return frame.with_columns(
-        pl.col(name).cast(pl.List(pl.String)).list.join("; ") for name in lists
+        *(pl.col(name).cast(pl.List(pl.String)).list.join("; ") for name in lists),
+        *(pl.col(name).struct.json_encode() for name in structs),
     )
 
 
 def _csv(batches: Iterator[pa.RecordBatch], out: Path, bom: bool) -> int:
-    """CSV, batch by batch; the header (and byte-order mark) once, first."""
+    """CSV, batch by batch; the header (and byte-order mark) once, first. A failure leaves
+    no partial file."""
     rows = 0
     first = True
-    with out.open("wb") as f:
-        if bom:
-            f.write(BOM)
-        for batch in batches:
-            frame = _flat(pl.from_arrow(batch))
-            frame.write_csv(f, include_header=first)
-            rows += frame.height
-            first = False
+    try:
+        with out.open("wb") as f:
+            if bom:
+                f.write(BOM)
+            for batch in batches:
+                frame = _flat(_frame(batch))
+                frame.write_csv(f, include_header=first)
+                rows += frame.height
+                first = False
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
     return rows
 
 
@@ -143,38 +164,70 @@ def _for_excel(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
+_EXCEL_FORMATS: tuple[tuple[tuple[type[pl.DataType], ...], str], ...] = (
+    ((pl.Float32, pl.Float64, pl.Decimal), "#,##0.###"),
+    ((pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64), "#,##0"),
+    ((pl.Date,), "dd/mm/yyyy"),
+    ((pl.Datetime,), "dd/mm/yyyy hh:mm:ss"),
+    ((pl.Time,), "hh:mm:ss"),
+)
+"""Number formats by column type (Excel shows them with the reader's own separators)."""
+
+
 def _xlsx(batches: Iterator[pa.RecordBatch], out: Path) -> int:
-    """One sheet: typed cells, number and date formats, frozen header row with a filter."""
-    frames = []
-    rows = 0
-    for batch in batches:
-        rows += batch.num_rows
-        if rows > EXCEL_MAX_ROWS:
-            raise WarehouseError(
-                f"{rows:,}+ rows do not fit in an Excel sheet (at most {EXCEL_MAX_ROWS:,}); "
-                "export as csv or parquet, or narrow the query"
-            )
-        frames.append(_for_excel(pl.from_arrow(batch)))
-    if not frames:
-        raise WarehouseError("the query returned no columns to export")
-    frame = pl.concat(frames, how="vertical_relaxed") if len(frames) > 1 else frames[0]
-    frame.write_excel(
-        out,
-        worksheet="chitieu",
-        dtype_formats={
-            (pl.Float32, pl.Float64): "#,##0.###",
-            (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64): (
-                "#,##0"
-            ),
-            pl.Date: "dd/mm/yyyy",
-            pl.Datetime: "dd/mm/yyyy hh:mm:ss",
-        },
-        float_precision=3,
-        freeze_panes="A2",
-        autofilter=True,
-        column_widths=dict.fromkeys(frame.columns, 16),
+    """One sheet: typed cells, number and date formats, a frozen header row with a filter.
+
+    Written row by row in xlsxwriter's constant-memory mode, so memory stays flat however
+    many rows there are (up to the sheet's limit)."""
+    from xlsxwriter import Workbook
+
+    book = Workbook(
+        str(out),
+        {"constant_memory": True, "strings_to_formulas": False, "nan_inf_to_errors": True},
     )
+    sheet = book.add_worksheet("chitieu")
+    header = book.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1})
+    rows = 0
+    columns: list[str] = []
+    try:
+        for batch in batches:
+            frame = _for_excel(_frame(batch))
+            if not columns:
+                columns = frame.columns
+                formats = [_excel_format(book, dtype) for dtype in frame.dtypes]
+                for c, name in enumerate(columns):
+                    sheet.set_column(c, c, 16, formats[c])
+                    sheet.write_string(0, c, name, header)
+            if rows + frame.height > EXCEL_MAX_ROWS:
+                raise WarehouseError(
+                    f"{rows + frame.height:,}+ rows do not fit in an Excel sheet "
+                    f"(at most {EXCEL_MAX_ROWS:,}); export as csv or parquet, or narrow the query"
+                )
+            write = sheet.write
+            for values in frame.iter_rows():
+                rows += 1
+                for c, value in enumerate(values):
+                    if value is not None:
+                        write(rows, c, value, formats[c])
+        if not columns:
+            raise WarehouseError("the query returned no columns to export")
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, rows, len(columns) - 1)
+        book.close()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            book.close()
+        out.unlink(missing_ok=True)
+        raise
     return rows
+
+
+def _excel_format(book: Any, dtype: pl.DataType) -> Any:
+    """The cell format of a column type, None for text and booleans."""
+    for kinds, number_format in _EXCEL_FORMATS:
+        if isinstance(dtype, kinds):
+            return book.add_format({"num_format": number_format})
+    return None
 
 
 def _partition_sql(columns: list[str]) -> tuple[str, tuple[str, ...]] | None:

@@ -146,3 +146,43 @@ def test_a_result_larger_than_a_sheet_is_refused_for_xlsx(
     with pytest.raises(Exception, match="do not fit in an Excel sheet"):
         export(warehouse, tmp_path / "big.xlsx", ExportFormat.xlsx, batch_rows=1)
     assert not (tmp_path / "big.xlsx").exists()
+
+
+def test_xlsx_cells_keep_the_types_of_a_query(warehouse: Path, tmp_path: Path):
+    out = tmp_path / "types.xlsx"
+    sql = (
+        "SELECT [1, 2] AS parts, {'a': 1} AS pair, DATE '2024-01-02' AS day, "
+        "1.25::DECIMAL(10, 2) AS amount, TIME '10:30:00' AS at, NULL AS nothing, "
+        "'Lạng Sơn' AS name, true AS flag, 42 AS n"
+    )
+    result = chitieu("export", "--db", str(warehouse), "--query", sql, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:I2"
+    cells = {c.value: v for c, v in zip(sheet[1], sheet[2], strict=True)}
+    assert cells["parts"].value == "1; 2"
+    assert cells["pair"].value == '{"a":1}'
+    assert cells["day"].value == dt.datetime(2024, 1, 2)
+    assert cells["day"].number_format == "dd/mm/yyyy"
+    assert cells["amount"].value == 1.25 and cells["amount"].number_format == "#,##0.###"
+    assert cells["at"].number_format == "hh:mm:ss"
+    assert cells["nothing"].value is None
+    assert cells["name"].value == "Lạng Sơn"
+    assert cells["flag"].value is True
+    assert cells["n"].value == 42 and cells["n"].number_format == "#,##0"
+
+
+def test_a_column_type_no_file_format_holds_is_one_line_and_no_file(
+    warehouse: Path, tmp_path: Path
+):
+    out = tmp_path / "interval.csv"
+    result = chitieu(
+        "export", "--db", str(warehouse), "--query", "SELECT INTERVAL 3 DAY AS wait",
+        "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "chitieu: error: cannot export column(s) wait (month_day_nano_interval): "
+        "cast them in the query, e.g. CAST(x AS VARCHAR)"
+    ]
+    assert not out.exists()
