@@ -20,10 +20,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import multiprocessing
-import re
 import shutil
 import time
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -34,8 +32,10 @@ from typing import Any
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from flows.charts import province_series_chart, series_key, vn_sort_key
+from flows.highlight import locate_numbers
 from flows.settings import get_settings
-from flows.vn_format import scale, unit_word, vn_number, vn_quantity
+from flows.vn_format import LABELS, MEASURES, vn_number, vn_quantity
 from flows.warehouse import read_frames
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "site"
@@ -43,60 +43,6 @@ CONFLICTS_PER_INDICATOR = 200
 """Conflicting pairs shown per indicator (the largest differences first); all are in SQL."""
 SOURCES_PER_PROCESS = 1000
 """Report pages are split over several processes only from this many reports per process."""
-
-LABELS: dict[str, str] = {
-    "approx": "Xấp xỉ",
-    "area": "Địa bàn",
-    "area_code": "Mã tỉnh",
-    "closed": "Đóng",
-    "closed_load_id": "Lần nạp đóng",
-    "correction_id": "Hiệu chỉnh",
-    "doc_id": "Phiên bản tài liệu",
-    "documents": "Tài liệu",
-    "extractor_version": "Phiên bản trích xuất",
-    "files": "Tệp đã đọc",
-    "format": "Định dạng",
-    "full_snapshot": "Ảnh chụp đầy đủ",
-    "indicator": "Chỉ tiêu",
-    "inserted": "Thêm mới",
-    "load_id": "Lần nạp",
-    "loaded_at": "Thời điểm nạp",
-    "max_relative_difference": "Chênh lệch lớn nhất",
-    "measure": "Loại số liệu",
-    "n_conflicts": "Số cặp mâu thuẫn",
-    "n_documents": "Số tài liệu",
-    "n_facts": "Số dữ kiện",
-    "n_provinces": "Số tỉnh",
-    "n_same_area": "Cùng địa bàn",
-    "n_values": "Số giá trị khác nhau",
-    "name_en": "Tên tiếng Anh",
-    "period": "Kỳ",
-    "province": "Tỉnh, thành phố",
-    "published": "Ngày công bố",
-    "rejected": "Bị loại",
-    "relative_difference": "Chênh lệch tương đối",
-    "same_area": "Cùng địa bàn",
-    "source": "Nguồn",
-    "sources": "Nguồn",
-    "text": "Câu",
-    "title": "Tiêu đề",
-    "unchanged": "Không đổi",
-    "unit": "Đơn vị",
-    "url": "Địa chỉ",
-    "valid_from": "Hiệu lực từ",
-    "valid_to": "Hiệu lực đến",
-    "value": "Giá trị",
-    "value_range": "Khoảng giá trị",
-}
-"""Vietnamese column headers; each is shown with its English code beside it."""
-
-MEASURES: dict[str, str] = {
-    "level": "mức",
-    "change_pct": "tăng/giảm (%)",
-    "change_abs": "tăng/giảm",
-    "plan_pct": "so với kế hoạch (%)",
-    "share_pct": "tỷ trọng (%)",
-}
 
 _SQL = (
     "summary",
@@ -108,9 +54,6 @@ _SQL = (
     "indicator_values",
     "documents_index",
 )
-_DIGIT_START = re.compile(r"(?<!\w)\d")
-_WORD_START = re.compile(r"(?<!\w)\w")
-_LEADING_DIGITS = re.compile(r"\d[\d.,]*")
 
 
 @dataclass
@@ -149,59 +92,6 @@ def _date(value: Any) -> str:
 
 def _percent(value: float | None) -> str:
     return "" if value is None else vn_number(value * 100, 1) + "%"
-
-
-def _digits_match(span: str, value: float | None) -> bool:
-    """Whether the digits a span starts with are those of the value (any scale):
-    `51.990,563 triệu USD` and 51990563000, `02 cơ sở` and 2; not `2022, tỉnh` and 21050."""
-    found = _LEADING_DIGITS.match(span)
-    if value is None or not found:
-        return False
-    digits = re.sub(r"\D", "", found.group()).strip("0")
-    wanted = f"{abs(value):.6f}".replace(".", "").strip("0")
-    return bool(digits) and bool(wanted) and (wanted.startswith(digits) or digits == wanted)
-
-
-def locate_numbers(
-    text: str, spans: list[tuple[int, int]], values: list[float | None] | None = None
-) -> list[tuple[int, int] | None]:
-    """Where each number of a sentence stands in it, given its offsets in the document.
-
-    The warehouse keeps a fact's offsets in the whole text and the sentence, not the
-    sentence's own offset. The facts of one sentence share that offset: of the shifts that
-    put every span on a word start and end (digit starts first), the one under which most
-    spans begin with the digits of their value wins; None for a span no shift fits.
-    """
-    if not spans:
-        return []
-    values = values if values is not None else [None] * len(spans)
-
-    def fits(s: int, e: int) -> bool:
-        return 0 <= s < e <= len(text) and not (e < len(text) and text[e].isalnum())
-
-    for pattern in (_DIGIT_START, _WORD_START):
-        starts = [m.start() for m in pattern.finditer(text)]
-        start_set = set(starts)
-        best: tuple[int, int] | None = None  # (score, shift)
-        for p in starts:
-            shift = spans[0][0] - p
-            if all(fits(s - shift, e - shift) and (s - shift) in start_set for s, e in spans):
-                score = sum(
-                    _digits_match(text[s - shift : e - shift], v)
-                    for (s, e), v in zip(spans, values, strict=True)
-                )
-                if best is None or score > best[0]:
-                    best = (score, shift)
-        if best is not None:
-            return [(s - best[1], e - best[1]) for s, e in spans]
-    # no single shift: each number on its own (facts of one sentence read from different copies)
-    out: list[tuple[int, int] | None] = []
-    starts = [m.start() for m in _DIGIT_START.finditer(text)]
-    for (s, e), v in zip(spans, values, strict=True):
-        fitting = [(p, p + e - s) for p in starts if fits(p, p + e - s)]
-        matching = [f for f in fitting if _digits_match(text[f[0] : f[1]], v)]
-        out.append((matching or fitting or [None])[0])
-    return out
 
 
 @functools.cache
@@ -269,62 +159,6 @@ def _write_assets(out_dir: Path) -> None:
     bundle.write_text(header + _vega_bundle(), encoding="utf-8")
 
 
-def vn_sort_key(name: str) -> tuple[str, str]:
-    """Vietnamese names in alphabetical order (marks aside first: Bà Rịa before Bắc Giang)."""
-    plain = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in plain if not unicodedata.combining(c)).lower(), name
-
-
-def _chart(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
-    """Small multiples: each province's line over the years, each with its own scale, in the
-    unit's Vietnamese scale (triệu USD, tỷ đồng); the spec and the unit as written."""
-    import altair as alt
-
-    values = [r["value"] for r in rows if r["value"] is not None]
-    first = rows[0]
-    divisor, word = scale(max((abs(v) for v in values), default=0.0), first["unit"])
-    unit = " ".join(p for p in (word, unit_word(first["unit"], first["unit_name_vi"])) if p)
-    data = [
-        {
-            "province": r["province_name"] or r["area_code"],
-            "year": r["period"],
-            "value": r["value"] / divisor,
-        }
-        for r in rows
-        if r["value"] is not None
-    ]
-    provinces = sorted({d["province"] for d in data}, key=vn_sort_key)
-    chart = (
-        alt.Chart(alt.Data(values=data))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title=None),
-            y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",~r")),
-            tooltip=[
-                alt.Tooltip("province:N", title="Tỉnh"),
-                alt.Tooltip("year:O", title="Năm"),
-                alt.Tooltip("value:Q", title=unit or "Giá trị", format=",.2~f"),
-            ],
-        )
-        .properties(width=120, height=70)
-        .facet(facet=alt.Facet("province:N", title=None, sort=provinces), columns=5)
-        .resolve_scale(y="independent")
-    )
-    return chart.to_dict(), unit
-
-
-def _series_key(rows: list[dict[str, Any]]) -> tuple[str, str] | None:
-    """The (measure, unit) the chart draws: levels first, then the most frequent."""
-    counts: dict[tuple[str, str], int] = {}
-    for r in rows:
-        if r["is_year"]:
-            key = (r["measure"], r["unit"])
-            counts[key] = counts.get(key, 0) + 1
-    if not counts:
-        return None
-    return max(counts, key=lambda k: (k[0] == "level", counts[k], k))
-
-
 def _groups(rows: Iterable[dict[str, Any]], key: str) -> Iterator[tuple[Any, list[dict]]]:
     """Consecutive rows with equal `key`, as (value, rows): the SQL sorts by it."""
     current: list[dict[str, Any]] = []
@@ -364,10 +198,10 @@ def _indicator_pages(out_dir: Path, values: pl.DataFrame, indicators: list[dict[
             pages += 1
         provinces.sort(key=lambda p: vn_sort_key(p["name"] or p["area_code"]))
         rank = {p["area_code"]: i for i, p in enumerate(provinces)}
-        series = _series_key(rows)
+        series = series_key(rows)
         yearly = [r for r in rows if r["is_year"] and (r["measure"], r["unit"]) == series]
         yearly.sort(key=lambda r: rank[r["area_code"]])  # stable: periods stay in order
-        chart, chart_unit = _chart(yearly) if yearly else (None, "")
+        chart, chart_unit = province_series_chart(yearly) if yearly else (None, "")
         _write(
             out_dir,
             f"i/{code}.html",

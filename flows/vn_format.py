@@ -3,12 +3,67 @@
 Dots between thousands, a comma before decimals, and a scale word for large amounts
 in the way provincial statistics print them: dollars in millions (triệu USD), dong in
 billions (tỷ đồng) or millions, per-person amounts in millions, counts in full below
-a million. Plain functions, used by the fact browser and its templates.
+a million. Plain functions, used by the fact browser and its templates, and the
+Vietnamese names of the columns and measures they show.
 """
 
 from __future__ import annotations
 
 import math
+
+LABELS: dict[str, str] = {
+    "approx": "Xấp xỉ",
+    "area": "Địa bàn",
+    "area_code": "Mã tỉnh",
+    "closed": "Đóng",
+    "closed_load_id": "Lần nạp đóng",
+    "correction_id": "Hiệu chỉnh",
+    "doc_id": "Phiên bản tài liệu",
+    "documents": "Tài liệu",
+    "extractor_version": "Phiên bản trích xuất",
+    "files": "Tệp đã đọc",
+    "format": "Định dạng",
+    "full_snapshot": "Ảnh chụp đầy đủ",
+    "indicator": "Chỉ tiêu",
+    "inserted": "Thêm mới",
+    "load_id": "Lần nạp",
+    "loaded_at": "Thời điểm nạp",
+    "max_relative_difference": "Chênh lệch lớn nhất",
+    "measure": "Loại số liệu",
+    "n_conflicts": "Số cặp mâu thuẫn",
+    "n_documents": "Số tài liệu",
+    "n_facts": "Số dữ kiện",
+    "n_provinces": "Số tỉnh",
+    "n_same_area": "Cùng địa bàn",
+    "n_values": "Số giá trị khác nhau",
+    "name_en": "Tên tiếng Anh",
+    "period": "Kỳ",
+    "province": "Tỉnh, thành phố",
+    "published": "Ngày công bố",
+    "rejected": "Bị loại",
+    "relative_difference": "Chênh lệch tương đối",
+    "same_area": "Cùng địa bàn",
+    "source": "Nguồn",
+    "sources": "Nguồn",
+    "text": "Câu",
+    "title": "Tiêu đề",
+    "unchanged": "Không đổi",
+    "unit": "Đơn vị",
+    "url": "Địa chỉ",
+    "valid_from": "Hiệu lực từ",
+    "valid_to": "Hiệu lực đến",
+    "value": "Giá trị",
+    "value_range": "Khoảng giá trị",
+}
+"""Vietnamese column headers; each is shown with its English code beside it."""
+
+MEASURES: dict[str, str] = {
+    "level": "mức",
+    "change_pct": "tăng/giảm (%)",
+    "change_abs": "tăng/giảm",
+    "plan_pct": "so với kế hoạch (%)",
+    "share_pct": "tỷ trọng (%)",
+}
 
 _UNIT_WORDS = {"USD": "USD", "percent": "%"}
 """Units written differently from their catalogue name (`đô la Mỹ` reads `USD` in tables)."""

@@ -21,7 +21,8 @@ import pytest
 
 from flows import site as site_module
 from flows.etl import chitieu_etl
-from flows.site import build_site, doc_page, locate_numbers
+from flows.highlight import locate_numbers
+from flows.site import build_site, doc_page
 from flows.vn_format import vn_amount, vn_number, vn_quantity
 from tests.conftest import SEED_REPORTS, write_report
 
