@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -39,6 +40,8 @@ from flows.vn_format import LABELS, MEASURES, vn_number, vn_quantity
 from flows.warehouse import read_frames
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "site"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+"""Load and version times are shown in Vietnam time."""
 CONFLICTS_PER_INDICATOR = 200
 """Conflicting pairs shown per indicator (the largest differences first); all are in SQL."""
 SOURCES_PER_PROCESS = 1000
@@ -82,10 +85,12 @@ def _count(value: int | None) -> str:
 
 
 def _date(value: Any) -> str:
-    """A date or time as Vietnamese readers write dates: 05/12/2026 (14:30)."""
+    """A date, or a time in Vietnam time, as Vietnamese readers write them: 05/12/2026."""
     if value is None:
         return ""
     if hasattr(value, "hour"):
+        if value.tzinfo is not None:
+            value = value.astimezone(VIETNAM)
         return value.strftime("%d/%m/%Y %H:%M:%S")
     return value.strftime("%d/%m/%Y")
 
