@@ -22,7 +22,7 @@ import pytest
 from flows import site as site_module
 from flows.etl import chitieu_etl
 from flows.highlight import locate_numbers
-from flows.site import build_site, doc_page
+from flows.site import build_site, doc_page, render
 from flows.vn_format import vn_amount, vn_number, vn_quantity
 from tests.conftest import SEED_REPORTS, write_report
 
@@ -206,6 +206,27 @@ def test_a_lone_number_is_told_from_a_year_of_the_same_length():
     # "2022, tỉnh Lạng" has the same length and also starts on digits
     [found] = locate_numbers(sentence, [(start, start + 15)], [21150.0])
     assert found is not None and sentence[found[0] : found[1]] == "21.150 học viên"
+
+
+def test_page_text_is_escaped():
+    fact = {
+        "key": "k1",
+        "latest": {
+            "value": 5.0, "value_low": 5.0, "value_high": 5.0, "unit": "percent",
+            "unit_name_vi": None, "measure": "level", "qualifier": None, "indicator": None,
+            "subject": "<i>x</i>", "period": None, "area": None, "area_code": None,
+            "valid_from": None, "valid_to": None, "load_id": 1,
+        },
+        "current": True,
+        "corrected": False,
+        "versions": [{}],
+        "parts": ("<script>alert(1)</script> đạt ", "5%", "."),
+    }  # fmt: skip
+    page = render("document.html", root="../", source="a<b>.txt", document=None,
+                  versions=[], facts=[fact])  # fmt: skip
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; đạt <mark>5%</mark>." in page
+    assert "a&lt;b&gt;.txt" in page
 
 
 # ---- the generated site in a real browser --------------------------------------------------
