@@ -435,6 +435,13 @@ def run_checks(db_path: Path, *, lock_timeout_s: float = 30.0) -> dict[str, list
         con.close()
 
 
+def _quiet(con: duckdb.DuckDBPyConnection) -> None:
+    """No progress bar on the terminal from long reads (a connection whose configuration is
+    locked keeps its own setting)."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
+
+
 def read_frames(
     db_path: Path,
     statements: Mapping[str, str],
@@ -447,7 +454,7 @@ def read_frames(
     params = params or {}
     con = _connect_reader(db_path, lock_timeout_s)
     try:
-        con.execute("SET enable_progress_bar = false")
+        _quiet(con)
         return {
             name: pl.from_arrow(con.sql(sql, params=params.get(name)).to_arrow_table())
             for name, sql in statements.items()
@@ -472,7 +479,7 @@ def read_batches(
         raise WarehouseError("no SQL statement given")
     con = _connect_reader(db_path, lock_timeout_s)
     try:
-        con.execute("SET enable_progress_bar = false")
+        _quiet(con)
         try:
             reader = con.sql(sql, params=params).to_arrow_reader(batch_rows)
         except AttributeError:  # a statement without a result (it ran: only reads may)
