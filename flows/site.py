@@ -56,6 +56,7 @@ _SQL = (
     "conflicts",
     "indicator_values",
     "documents_index",
+    "has_corrections",
 )
 
 
@@ -225,18 +226,25 @@ def _indicator_pages(out_dir: Path, values: pl.DataFrame, indicators: list[dict[
     return pages
 
 
-def _facts_of_source(rows: list[dict[str, Any]], corrections: bool) -> list[dict[str, Any]]:
-    """The facts of one report: latest version first shown, versions oldest first, numbers
-    located in their sentences."""
+def _facts_of_source(
+    rows: list[dict[str, Any]], corrections: Mapping[int, dict[str, Any]] | None
+) -> list[dict[str, Any]]:
+    """The facts of one report: latest version first shown, versions oldest first (with the
+    correction each corrected version comes from), numbers located in their sentences.
+    `corrections` is None when the warehouse records none (before migration 004)."""
     facts = []
     for key, versions in _groups(rows, "fact_key"):
         latest = versions[-1]
+        if corrections is not None:
+            for v in versions:
+                v["correction"] = corrections.get(v["correction_id"])
         facts.append(
             {
                 "key": key,
                 "latest": latest,
                 "current": latest["valid_to"] is None,
-                "corrected": corrections and any(v["correction_id"] is not None for v in versions),
+                "corrected": corrections is not None
+                and any(v["correction_id"] is not None for v in versions),
                 "versions": versions,
             }
         )
@@ -262,17 +270,24 @@ def _point(row: Mapping[str, Any]) -> float | None:
 
 
 def _document_pages(
-    out_dir: Path, documents: pl.DataFrame, observations: pl.DataFrame
+    out_dir: Path,
+    documents: pl.DataFrame,
+    observations: pl.DataFrame,
+    corrections: pl.DataFrame | None = None,
 ) -> tuple[int, int]:
-    """One page per report: the document, its versions, each fact with an anchor."""
-    corrections = "correction_id" in observations.columns
+    """One page per report: the document, its versions, each fact with an anchor. Facts are
+    marked corrected when `observations` has the column `correction_id` (migration 004)."""
+    known: dict[int, dict[str, Any]] | None = None
+    if "correction_id" in observations.columns:
+        rows = corrections.to_dicts() if corrections is not None else []
+        known = {r["correction_id"]: r for r in rows}
     (out_dir / "d").mkdir(parents=True, exist_ok=True)
     docs = {src: rows for src, rows in _groups(documents.iter_rows(named=True), "source")}
     pages = facts = 0
     seen: set[str] = set()
     for source, rows in _groups(observations.iter_rows(named=True), "source"):
         seen.add(source)
-        shown = _facts_of_source(rows, corrections)
+        shown = _facts_of_source(rows, known)
         facts += len(shown)
         _write(out_dir, doc_page(source), _document_html(source, docs.get(source, []), shown))
         pages += 1
@@ -284,22 +299,27 @@ def _document_pages(
 
 
 def _document_share(
-    db_path: Path, out_dir: Path, part: int, parts: int, lock_timeout_s: float
+    db_path: Path,
+    out_dir: Path,
+    part: int,
+    parts: int,
+    lock_timeout_s: float,
+    with_corrections: bool = False,
 ) -> tuple[int, int]:
     """The report pages of one share of the sources, read on its own connection (so that
     shares can be written by several processes at once)."""
     sql_dir = get_settings().sql_dir / "site"
     params = {"part": part, "parts": parts}
+    names = ("documents", "observations", *(("corrections",) if with_corrections else ()))
     frames = read_frames(
         db_path,
-        {
-            n: (sql_dir / f"{n}.sql").read_text(encoding="utf-8")
-            for n in ("documents", "observations")
-        },
+        {n: (sql_dir / f"{n}.sql").read_text(encoding="utf-8") for n in names},
         {"documents": params, "observations": params},
         lock_timeout_s=lock_timeout_s,
     )
-    return _document_pages(out_dir, frames["documents"], frames["observations"])
+    return _document_pages(
+        out_dir, frames["documents"], frames["observations"], frames.get("corrections")
+    )
 
 
 def _document_html(source: str, versions: list[dict[str, Any]], facts: list[dict]) -> str:
@@ -383,12 +403,13 @@ def build_site(
     _write(out_dir, "documents.html", render("documents.html", root="", documents=documents))
     result.pages += 2
 
+    corrected = bool(frames["has_corrections"].item())
     shares = _shares(len(documents), settings.workers if workers is None else workers)
     pool = None
     if shares > 1:
         pool = ProcessPoolExecutor(shares, mp_context=multiprocessing.get_context("spawn"))
         futures = [
-            pool.submit(_document_share, db_path, out_dir, k, shares, timeout)
+            pool.submit(_document_share, db_path, out_dir, k, shares, timeout, corrected)
             for k in range(shares)
         ]
     try:
@@ -400,7 +421,7 @@ def build_site(
         done = (
             [f.result() for f in futures]
             if pool
-            else [_document_share(db_path, out_dir, 0, 1, timeout)]
+            else [_document_share(db_path, out_dir, 0, 1, timeout, corrected)]
         )
     finally:
         if pool:

@@ -297,9 +297,12 @@ def test_conflicts_show_both_sources_side_by_side(site: Path, profile: Path):
     assert text.index("19.436 người") < text.index("21.150 người")
 
 
+@pytest.mark.parametrize("with_reasons", [False, True])
 def test_corrected_facts_are_marked_when_the_warehouse_records_corrections(
-    warehouse: Path, tmp_path: Path, profile: Path
+    warehouse: Path, tmp_path: Path, profile: Path, with_reasons: bool
 ):
+    """As migration 004 records them: `observations.correction_id`, and the `corrections`
+    table with who, when and why."""
     needs_chromium()
     corrected = tmp_path / "corrected.duckdb"
     shutil.copyfile(warehouse, corrected)
@@ -309,6 +312,15 @@ def test_corrected_facts_are_marked_when_the_warehouse_records_corrections(
         "UPDATE observations SET correction_id = 7 WHERE valid_to IS NULL AND value = 19436 "
         "RETURNING fact_key"
     ).fetchone()
+    if with_reasons:
+        con.execute(
+            "CREATE TABLE corrections (correction_id BIGINT, kind VARCHAR, reason VARCHAR, "
+            "author VARCHAR, created_at TIMESTAMPTZ, status VARCHAR)"
+        )
+        con.execute(
+            "INSERT INTO corrections VALUES (7, 'correct', 'số liệu chính thức của Cục Thống "
+            "kê', 'analyst', TIMESTAMPTZ '2026-01-02 03:04:05+00', 'active')"
+        )
     con.close()
     assert key is not None
     out = tmp_path / "site"
@@ -317,6 +329,11 @@ def test_corrected_facts_are_marked_when_the_warehouse_records_corrections(
     row = re.search(rf'<tr id="{key[0]}" class="([^"]*)"', dom)
     assert row and "corrected" in row.group(1).split()
     assert dom.count("đã hiệu chỉnh") == 1
+    versions = next(text for text, _ in rows_of(dom, "facts-table") if "đã hiệu chỉnh" in text)
+    if with_reasons:
+        assert "#7 số liệu chính thức của Cục Thống kê (analyst, 02/01/2026" in versions
+    else:
+        assert "#7" in versions
 
 
 def test_browse_serves_the_same_pages_on_localhost(warehouse: Path, tmp_path: Path):
