@@ -666,6 +666,131 @@ def _identity_and_review_lines(summary: dict[str, Any]) -> list[str]:
     return out
 
 
+# ---- the fact browser: `report` and `browse` --------------------------------------------
+
+
+@app.command()
+def report(
+    db: DbOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder to write the site into (created).")
+    ] = Path("site"),
+) -> None:
+    """Write the fact browser, a static site of the warehouse that opens offline from disk."""
+    result = _build_site(db, out)
+    typer.echo(
+        f"wrote {result.pages} pages ({result.documents} documents, {result.facts} facts) "
+        f"to {out} in {result.seconds:.1f} s; open {out / 'index.html'}"
+    )
+
+
+def _build_site(db: Path | None, out: Path) -> Any:
+    """Build the site; a missing warehouse or a read error is one line."""
+    from flows.site import SiteError, build_site
+    from flows.warehouse import WarehouseError
+
+    db_path = db or get_settings().db_path
+    if not db_path.exists():
+        raise _fail(f"{db_path}: no warehouse yet; run `chitieu run` first")
+    try:
+        return build_site(db_path, out)
+    except (WarehouseError, SiteError) as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{exc.filename or out}: {exc.strerror or exc}") from None
+
+
+@app.command()
+def browse(
+    db: DbOption = None,
+    port: Annotated[
+        int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).", min=0)
+    ] = 8765,
+) -> None:
+    """Serve the fact browser on 127.0.0.1 until interrupted (the pages of `chitieu report`)."""
+    import tempfile
+
+    from flows.site import serve_site
+
+    _exit_cleanly_on_signals()
+    with tempfile.TemporaryDirectory(prefix="chitieu-site-") as tmp:
+        try:  # the port first: a port in use is told before the pages are built
+            server = serve_site(Path(tmp), port)
+        except OSError as exc:
+            raise _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+        result = _build_site(db, Path(tmp))
+        host, bound = server.server_address[:2]
+        typer.echo(
+            f"chitieu: serving {result.pages} pages at http://{host}:{bound}/ (Ctrl-C stops)"
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+
+# ---- export ---------------------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="File to write (a folder for parquet).")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="xlsx, csv or parquet (default: from --out's suffix).")
+    ] = "",
+    view: Annotated[
+        str | None,
+        typer.Option(
+            "--view",
+            help="Table or view to export: facts (default), indicator_values, "
+            "observations_current, observations, indicator_conflicts, documents...",
+        ),
+    ] = None,
+    sql: Annotated[
+        str | None, typer.Option("--query", help="A read-only SELECT to export instead.")
+    ] = None,
+    bom: Annotated[
+        bool, typer.Option("--bom/--no-bom", help="CSV: start with a UTF-8 byte-order mark.")
+    ] = True,
+    db: DbOption = None,
+) -> None:
+    """Export a view or a query of the warehouse as xlsx, csv or Parquet (partitioned by
+    province and year), reading the warehouse read-only."""
+    from flows.export import ExportFormat
+    from flows.export import export as write_export
+    from flows.warehouse import WarehouseError
+
+    if view is not None and sql is not None:
+        raise _fail("give either --view or --query, not both")
+    chosen = fmt or out.suffix.lstrip(".").lower()
+    try:
+        export_format = ExportFormat(chosen)
+    except ValueError:
+        raise _fail(
+            f"--format must be one of xlsx, csv, parquet (got {chosen or 'none'!r})"
+        ) from None
+    db_path = db or get_settings().db_path
+    if not db_path.exists():
+        raise _fail(f"{db_path}: no warehouse yet; run `chitieu run` first")
+    if not out.parent.is_dir():
+        raise _fail(f"{out.parent}: no such folder")
+    try:
+        result = write_export(db_path, out, export_format, view=view, sql=sql, bom=bom)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{exc.filename or out}: {exc.strerror or exc}") from None
+    parts = (
+        f", partitioned by {' and '.join(result.partitioned_by)}" if result.partitioned_by else ""
+    )
+    typer.echo(
+        f"wrote {result.rows} rows to {result.path} ({export_format}{parts}) "
+        f"in {result.seconds:.1f} s"
+    )
+
+
 def main() -> None:
     """Console-script entry point: errors as one line, never a traceback."""
     try:

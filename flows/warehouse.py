@@ -63,7 +63,6 @@ _READ_STATEMENTS = frozenset(
 READER_CONFIG: dict[str, object] = {
     "enable_external_access": False,  # no COPY TO, read_csv, ATTACH, INSTALL, network
     "temp_directory": "",  # no spill folder: not a single writable path is left
-    "lock_configuration": True,  # and no SET can give one back
 }
 """The sandbox of every read-only connection (query, history, checks, the unchanged check)."""
 FETCH_ROWS = 10_000
@@ -178,7 +177,10 @@ def _open(db_path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     """One attempt at opening the file: readers in their sandbox, writers in the storage
     format of `STORAGE_VERSION`."""
     if read_only:
-        return duckdb.connect(str(db_path), read_only=True, config=READER_CONFIG)
+        con = duckdb.connect(str(db_path), read_only=True, config=READER_CONFIG)
+        con.execute("SET enable_progress_bar = false")  # readers print rows, not a bar
+        con.execute("SET lock_configuration = true")  # and no SET can give a path back
+        return con
     return duckdb.connect(str(db_path), config={"storage_compatibility_version": STORAGE_VERSION})
 
 
@@ -750,5 +752,66 @@ def run_checks(
         }
     except duckdb.Error as exc:
         raise WarehouseError(f"running the checks on {db_path} failed: {_one_line(exc)}") from None
+    finally:
+        con.close()
+
+
+def _quiet(con: duckdb.DuckDBPyConnection) -> None:
+    """No progress bar on the terminal from long reads (a connection whose configuration is
+    locked keeps its own setting)."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
+
+
+def read_frames(
+    db_path: Path,
+    statements: Mapping[str, str],
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    lock_timeout_s: float | None = None,
+) -> dict[str, pl.DataFrame]:
+    """Polars frames of several named SQL statements, read on one read-only connection
+    (so all of them see the same state of the file)."""
+    params = params or {}
+    con = _connect_reader(db_path, lock_timeout_s)
+    try:
+        _quiet(con)
+        return {
+            name: pl.from_arrow(con.sql(sql, params=params.get(name)).to_arrow_table())
+            for name, sql in statements.items()
+        }
+    except duckdb.Error as exc:
+        raise WarehouseError(f"reading {db_path} failed: {_one_line(exc)}") from None
+    finally:
+        con.close()
+
+
+def read_batches(
+    db_path: Path,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    batch_rows: int = 100_000,
+    lock_timeout_s: float | None = None,
+) -> Iterator[pa.RecordBatch]:
+    """The rows of one read-only statement as Arrow record batches, for results too large to
+    hold at once; writing statements are refused as in `query`."""
+    sql = _statement(sql)
+    con = _connect_reader(db_path, lock_timeout_s)
+    try:
+        _quiet(con)
+        try:
+            reader = con.sql(sql, params=params).to_arrow_reader(batch_rows)
+        except AttributeError:  # a statement without a result (it ran: only reads may)
+            raise WarehouseError("the statement returns no rows") from None
+        yield from reader
+    except duckdb.Error as exc:
+        refused = _READ_ONLY.search(str(exc))
+        if refused:
+            raise WarehouseError(
+                f"the warehouse is opened read-only: {refused.group(1)} statements are refused "
+                "(queries never change it; `chitieu run` loads it)"
+            ) from None
+        raise WarehouseError(f"query failed: {_one_line(exc)}") from None
     finally:
         con.close()
