@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import logging
 import os
@@ -106,6 +107,15 @@ def run(
     full: FullOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="tcp://HOST:PORT",
+            help="Extract on this Dask cluster's workers (default: $CHITIEU_DASK; needs "
+            "chitieu[dask] and PREFECT_API_URL).",
+        ),
+    ] = None,
 ) -> None:
     """Run the ETL flow (a real Prefect flow run) over reports into the warehouse.
 
@@ -118,6 +128,9 @@ def run(
     for p in inputs:
         if not p.exists():
             raise _fail(f"{p}: no such file or folder")
+    dask = dask or settings.dask_address
+    if dask:
+        _check_dask(dask)
     if quiet or as_json:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
     _exit_cleanly_on_signals()  # so that the server started next is stopped too
@@ -126,7 +139,7 @@ def run(
 
     etl.preload()
     with _prefect_api(server):
-        summary = _run_flow(inputs, db_path, full, show_progress=not (quiet or as_json))
+        summary = _run_flow(inputs, db_path, full, show_progress=not (quiet or as_json), dask=dask)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, default=str))
     elif not quiet:
@@ -135,8 +148,11 @@ def run(
         raise typer.Exit(1)
 
 
-def _run_flow(inputs: Sequence[Path], db_path: Path, full: bool, show_progress: bool) -> dict:
-    """Run the flow, with a progress bar over files on a terminal."""
+def _run_flow(
+    inputs: Sequence[Path], db_path: Path, full: bool, show_progress: bool, dask: str | None = None
+) -> dict:
+    """Run the flow (its extraction on the Dask cluster at `dask`, if given), with a
+    progress bar over files on a terminal."""
     from rich.progress import Progress
 
     from flows import etl
@@ -152,11 +168,24 @@ def _run_flow(inputs: Sequence[Path], db_path: Path, full: bool, show_progress: 
 
         etl.add_progress_hook(advance)
         try:
-            return etl.chitieu_etl([str(p) for p in inputs], str(db_path), full)
+            the_flow = etl.on_dask(dask) if dask else etl.chitieu_etl
+            return the_flow([str(p) for p in inputs], str(db_path), full)
         except WarehouseError as exc:
             raise _fail(str(exc)) from None
         finally:
             etl.remove_progress_hook(advance)
+
+
+def _check_dask(address: str) -> None:
+    """`--dask` needs prefect-dask installed, and a Prefect server the Dask workers can
+    reach (the embedded one answers on this host's loopback only)."""
+    if importlib.util.find_spec("prefect_dask") is None:
+        raise _fail("--dask needs the dask extra: pip install 'chitieu[dask]'")
+    if not os.environ.get("PREFECT_API_URL"):
+        raise _fail(
+            f"--dask {address}: the Dask workers report to Prefect; set PREFECT_API_URL "
+            "to a Prefect server they can reach (prefect server start)"
+        )
 
 
 class _OneLineErrors(logging.Filter):

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from prefect import flow, get_run_logger, task
+from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.schedules import Cron
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
@@ -208,9 +210,12 @@ def chitieu_etl(
     to_read, skipped = changed.to_read, changed.skipped
 
     chunks = batches(to_read, batch_size)
-    with extraction_pool(workers or settings.workers, len(chunks)) as pool:
-        futures = [extract_reports.submit(quote(chunk), quote(pool)) for chunk in chunks]
-        parts = [f.result() for f in futures]
+    if _tasks_leave_this_process():
+        parts = _extract_elsewhere(chunks)
+    else:
+        with extraction_pool(workers or settings.workers, len(chunks)) as pool:
+            futures = [extract_reports.submit(quote(chunk), quote(pool)) for chunk in chunks]
+            parts = [f.result() for f in futures]
     documents = pl.concat([p.documents for p in parts]) if parts else documents_frame([])
     observations = pl.concat([p.observations for p in parts]) if parts else observations_frame([])
     read_rejects = pl.concat(
@@ -255,6 +260,33 @@ def chitieu_etl(
         rejects.height,
     )
     return summary
+
+
+def _tasks_leave_this_process() -> bool:
+    """Whether this flow run's task runner sends tasks to other processes or hosts (Dask)
+    rather than to threads of this one."""
+    context = FlowRunContext.get()
+    return context is not None and not isinstance(context.task_runner, ThreadPoolTaskRunner)
+
+
+def _extract_elsewhere(chunks: list[list[InputFile]]) -> list[ExtractedBatch]:
+    """The batches extracted by a task runner of other processes (Dask workers): no process
+    pool (theirs are their own) and no `quote()`d arguments, which prefect-dask hands to
+    the task still wrapped."""
+    futures = [extract_reports.submit(chunk, None) for chunk in chunks]
+    parts = []
+    for chunk, future in zip(chunks, futures, strict=True):
+        parts.append(future.result())
+        _progress.report(len(chunk))
+    return parts
+
+
+def on_dask(address: str) -> Flow[..., dict[str, Any]]:
+    """The flow with its extraction tasks run on the Dask cluster whose scheduler is at
+    `address` (tcp://HOST:PORT). Needs the `dask` extra (prefect-dask)."""
+    from prefect_dask import DaskTaskRunner
+
+    return chitieu_etl.with_options(task_runner=DaskTaskRunner(address=address))
 
 
 def preload() -> None:
