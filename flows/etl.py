@@ -64,8 +64,18 @@ class _Progress:
         for hook in self.hooks:
             hook(advance, self.total)
 
+    def __reduce__(self) -> tuple[Callable[[], _Progress], tuple[()]]:
+        """Pickled as a reference to the receiving process's own instance: a task or flow
+        shipped to another process (Dask) must not drag this one's listeners along."""
+        return (_current_progress, ())
+
 
 _progress = _Progress()
+
+
+def _current_progress() -> _Progress:
+    """This process's progress listeners."""
+    return _progress
 
 
 def add_progress_hook(hook: ProgressHook) -> None:
@@ -211,7 +221,7 @@ def chitieu_etl(
 
     chunks = batches(to_read, batch_size)
     if _tasks_leave_this_process():
-        parts = _extract_elsewhere(chunks)
+        futures, parts = [], _extract_elsewhere(chunks)
     else:
         with extraction_pool(workers or settings.workers, len(chunks)) as pool:
             futures = [extract_reports.submit(quote(chunk), quote(pool)) for chunk in chunks]
