@@ -84,6 +84,10 @@ class Partition:
     files: list[InputFile]
     key: str
 
+    def describe(self, total: int, run_name: str) -> str:
+        """How an error names this partition: which, how big, which flow run."""
+        return f"partition {self.number} of {total} ({len(self.files)} files, flow run {run_name})"
+
     def parameters(self, results_dir: Path) -> dict[str, Any]:
         """The child flow run's parameters (absolute paths: workers start elsewhere)."""
         return {
@@ -282,9 +286,11 @@ def wait_for_partitions(
                         continue
                     part = runs[child.id]
                     if not state.is_completed():
+                        reason = (state.message or "no reason given").removeprefix(
+                            "Flow run encountered an exception: "
+                        )
                         raise PartitionFailed(
-                            f"partition {part.number} ({len(part.files)} files, flow run "
-                            f"{child.name}) {state.name.lower()}: {state.message or 'no reason'}"
+                            f"{part.describe(len(runs), child.name)} {state.name.lower()}: {reason}"
                         )
                     pending.discard(child.id)
                     logger.info("partition %d of %d done", len(runs) - len(pending), len(runs))
@@ -325,8 +331,8 @@ def _check_workers(
             part = runs[child.id]
             _crash(client, child.id, f"its worker {worker} stopped answering")
             raise PartitionFailed(
-                f"partition {part.number} ({len(part.files)} files, flow run {child.name}) "
-                f"lost: its worker {worker} stopped answering ({silent[worker]})"
+                f"{part.describe(len(runs), child.name)} lost: its worker {worker} "
+                f"stopped answering ({silent[worker]})"
             )
 
 

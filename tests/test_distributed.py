@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -268,6 +269,32 @@ def test_a_worker_lost_mid_run_fails_the_run_and_a_rerun_completes(
 
     assert facts(db) == facts(cluster.plain)
     assert [run_id for _, run_id in loads(db)] == [rerun_id]
+
+
+def test_a_failed_partition_fails_the_run_with_its_reason_and_nothing_is_loaded(
+    cluster: Cluster, tmp_path: Path
+):
+    not_a_folder = tmp_path / "results"
+    not_a_folder.write_text("a file where the results folder should be")
+    db = tmp_path / "warehouse" / "chitieu.duckdb"
+    with workers(cluster, tmp_path, tmp_path / "unused", "host-a"):
+        parent_id = start_parent(cluster, db, not_a_folder)
+        run = wait_for(cluster, parent_id)
+        children = children_of(cluster, parent_id)
+        deadline = time.monotonic() + 30  # the children still pending are being stopped
+        while time.monotonic() < deadline and not all(
+            c["state_type"] in TERMINAL for c in children
+        ):
+            time.sleep(0.5)
+            children = children_of(cluster, parent_id)
+
+    assert run["state_type"] == "FAILED"
+    message = run["state"]["message"]
+    failed = r"partition \d of 3 \(100 files, .*\) failed: NotADirectoryError: .*Not a directory"
+    assert re.search(failed, message), message
+    assert {c["state_type"] for c in children} <= {"FAILED", "CANCELLED"}
+    assert "FAILED" in {c["state_type"] for c in children}
+    assert not db.exists() or loads(db) == [], "nothing loaded from a failed run"
 
 
 def test_run_with_dask_extracts_on_the_dask_workers_and_loads_the_same_facts(
