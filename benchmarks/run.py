@@ -1113,8 +1113,8 @@ def render(report: Report) -> str:
             "and 2 process workers on this machine (each worker cores / workers extraction "
             "processes, one child at a time), against a plain `chitieu run` on the same "
             "server. Wall: from the parent's creation to its end. Child start: from a child's "
-            "creation to its flow starting (pick-up, process, imports); child run: extract, "
-            "validate, write Parquet (docs/scaling.md).",
+            "creation to its flow starting (waiting for a free worker, pick-up, process start, "
+            "imports); child run: extract, validate, write Parquet (docs/scaling.md).",
             "",
             *_table(
                 (
