@@ -68,6 +68,9 @@ POLL_S = 1.0
 """How often the parent asks the API how its children are doing."""
 EVENTS_PAGE = 50
 """The most events the API returns in one page."""
+PENDING_LIMIT_S = 600.0
+"""A child taken by a worker but not started after this long never will be (its worker
+died between taking it and starting its process)."""
 MISSED_HEARTBEATS = 3
 """A worker silent for this many of its heartbeat intervals is taken as gone."""
 
@@ -321,6 +324,18 @@ def _check_workers(
     running = [c for c in children if c.state and (c.state.is_running() or c.state.is_pending())]
     if not running:
         return
+    now = datetime.now(UTC)
+    for child in running:
+        since = child.state.timestamp if child.state else None
+        if child.state and child.state.is_pending() and since is not None:
+            waited = (now - since).total_seconds()
+            if waited > PENDING_LIMIT_S:
+                part = runs[child.id]
+                _crash(client, child.id, f"taken by a worker but not started in {waited:.0f} s")
+                raise PartitionFailed(
+                    f"{part.describe(len(runs), child.name)} lost: taken by a worker but not "
+                    f"started in {waited:.0f} s"
+                )
     submitted = _workers_of(client, [c.id for c in running])
     silent: dict[str, str] = {}
     for pool in {c.work_pool_name for c in running if c.work_pool_name}:
