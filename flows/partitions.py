@@ -250,13 +250,13 @@ def _runs_on_a_work_pool() -> bool:
 
 
 def start_partitions(
-    parts: Sequence[Partition], results_dir: Path, deployment: str
+    parts: Sequence[Partition], results_dir: Path, deployment_name: str
 ) -> dict[UUID, Partition]:
     """One child flow run per partition, created at once (not waited for one by one)."""
     runs: dict[UUID, Partition] = {}
     for part in parts:
         child: FlowRun = run_deployment(
-            deployment,
+            deployment_name,
             parameters=part.parameters(results_dir),
             flow_run_name=f"partition-{part.number}-of-{len(parts)}",
             timeout=0,
