@@ -165,6 +165,7 @@ def chitieu_etl_partitioned(
     results_dir: str | None = None,
     partition_deployment: str = PARTITION_DEPLOYMENT,
     timeout_s: float = PARTITION_TIMEOUT_S,
+    batch_size: int = BATCH_SIZE,
 ) -> dict[str, Any]:
     """The ETL flow with extraction spread over the work pool: one child flow run per
     partition of the changed inputs, then one load of all their results. Outside a
@@ -195,7 +196,7 @@ def chitieu_etl_partitioned(
         len(parts),
         partition_size,
     )
-    runs = start_partitions(parts, results, partition_deployment)
+    runs = start_partitions(parts, results, partition_deployment, batch_size)
     wait_for_partitions(runs, timeout_s)
     outputs = [read_partition(results, p.key) for p in parts]
 
@@ -250,14 +251,14 @@ def _runs_on_a_work_pool() -> bool:
 
 
 def start_partitions(
-    parts: Sequence[Partition], results_dir: Path, deployment_name: str
+    parts: Sequence[Partition], results_dir: Path, deployment_name: str, batch_size: int
 ) -> dict[UUID, Partition]:
     """One child flow run per partition, created at once (not waited for one by one)."""
     runs: dict[UUID, Partition] = {}
     for part in parts:
         child: FlowRun = run_deployment(
             deployment_name,
-            parameters=part.parameters(results_dir),
+            parameters={**part.parameters(results_dir), "batch_size": batch_size},
             flow_run_name=f"partition-{part.number}-of-{len(parts)}",
             timeout=0,
             tags=["chitieu"],

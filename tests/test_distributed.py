@@ -91,13 +91,16 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 
 
 @contextlib.contextmanager
-def workers(cluster: Cluster, root: Path, results: Path, *names: str) -> Iterator[dict[str, Any]]:
-    """Process workers of the pool, each in its own folder with its own log; the first also
-    serves the `loader` queue (the host with the warehouse). Yields name → process."""
+def workers(
+    cluster: Cluster, root: Path, results: Path, *names: str, processes: int = 1
+) -> Iterator[dict[str, Any]]:
+    """Process workers of the pool, each in its own folder with its own log, their flow
+    runs extracting on `processes` processes; the first also serves the `loader` queue
+    (the host with the warehouse). Yields name → process."""
     env = {
         **cluster.env,
         "CHITIEU_RESULTS": str(results),
-        "CHITIEU_WORKERS": "1",
+        "CHITIEU_WORKERS": str(processes),
         "PREFECT_WORKER_QUERY_SECONDS": "1",
         "PREFECT_WORKER_HEARTBEAT_SECONDS": "2",
     }
@@ -154,8 +157,8 @@ def kill_tree(proc: subprocess.Popen) -> None:
     stop_process_group(proc, timeout_s=5)
 
 
-def start_parent(cluster: Cluster, db: Path, results: Path) -> str:
-    """A flow run of the partitioned deployment; its id."""
+def start_parent(cluster: Cluster, db: Path, results: Path, **more: Any) -> str:
+    """A flow run of the partitioned deployment (parameters `more` added); its id."""
     api = cluster.api_url
     deployment = httpx.get(f"{api}/deployments/name/{PARENT}", timeout=10).json()
     params = {
@@ -163,6 +166,7 @@ def start_parent(cluster: Cluster, db: Path, results: Path) -> str:
         "db_path": str(db),
         "partition_size": PARTITION_SIZE,
         "results_dir": str(results),
+        **more,
     }
     created = httpx.post(
         f"{api}/deployments/{deployment['id']}/create_flow_run",
@@ -237,8 +241,9 @@ def test_partitions_run_on_both_workers_and_load_the_same_facts_as_a_plain_run(
     results = tmp_path / "results"
     db = tmp_path / "warehouse" / "chitieu.duckdb"
     names = ("host-a", "host-b")
-    with workers(cluster, tmp_path, results, *names):
-        parent_id = start_parent(cluster, db, results)
+    with workers(cluster, tmp_path, results, *names, processes=2):
+        # two batches a partition: each child extracts on a pool of 2 spawned processes
+        parent_id = start_parent(cluster, db, results, batch_size=PARTITION_SIZE // 2)
         run = wait_for(cluster, parent_id)
         assert run["state_type"] == "COMPLETED", f"{run['state']}\n{logs(tmp_path, names)}"
 
