@@ -8,7 +8,8 @@ Parts: `extract` (throughput in one process and on a pool of workers, against th
 of one regular expression that only finds digit groups), `e2e` (`chitieu run` as a
 subprocess over 1,000 and 10,000 reports, re-run unchanged and with 1% changed), `load`
 (chitieu's versioned load against dlt's scd2 merge into DuckDB, the same rows), `prefect`
-(the flow against its stage functions called directly). Corpora, warehouses and raw
+(the flow against its stage functions called directly), `distributed` (the partitioned
+run on a process work pool with 1 and 2 workers against the plain run). Corpora, warehouses and raw
 figures go to benchmarks/out/ (not versioned); the table goes to benchmarks/RESULTS.md.
 """
 
@@ -44,7 +45,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WORK = PROJECT_ROOT / "benchmarks" / "out"
 DEFAULT_RESULTS = PROJECT_ROOT / "benchmarks" / "RESULTS.md"
 NOTES_MARKER = "<!-- notes below are kept when the results are regenerated -->"
-PARTS = ("extract", "e2e", "load", "prefect")
+PARTS = ("extract", "e2e", "load", "prefect", "distributed")
 PACKAGES = ("prefect", "duckdb", "polars", "pyarrow", "pandera", "dlt", "pyinstrument")
 
 DIGIT_GROUPS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -557,6 +558,7 @@ class Report:
     e2e: list[Measured] = field(default_factory=list)
     loads: list[LoadRun] = field(default_factory=list)
     prefect: list[Measured] = field(default_factory=list)
+    distributed: list[Any] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     raw: str = "benchmarks/out/results.json"
@@ -824,6 +826,39 @@ def bench_prefect(
             )
 
 
+def bench_distributed(
+    report: Report, folder: Path, n: int, work: Path, env: dict[str, str], partition_size: int
+) -> None:
+    """The partitioned run (child flow runs on a work pool's workers) against the plain
+    run, over the same reports, on one Prefect server (benchmarks/distributed.py)."""
+    from benchmarks.distributed import measure
+
+    _log(f"distributed: {n:,} reports, partitions of {partition_size:,}")
+    runs = measure(folder, work, env, partition_size)
+    report.distributed += [asdict(r) for r in runs]
+    plain = runs[0]
+    for r in runs[1:]:
+        overhead = r.wall_s - plain.wall_s
+        _log(f"  {r.workers} worker(s): {r.wall_s:.1f} s against {plain.wall_s:.1f} s plain")
+        report.checks.append(
+            Check(
+                f"partitioned run, {n:,} reports, {r.workers} worker(s): wall (plain run)",
+                f"{r.wall_s:.1f} s ({plain.wall_s:.1f} s, {overhead / max(r.partitions, 1):+.1f} "
+                "s a partition)",
+                "no target (one host)",
+                None,
+            )
+        )
+        report.checks.append(
+            Check(
+                f"partitioned run, {r.workers} worker(s): same facts as the plain run",
+                f"{r.facts:,} / {plain.facts:,}",
+                "equal",
+                r.facts == plain.facts,
+            )
+        )
+
+
 def profile_extraction(files: Sequence[Any], batch_size: int, out: Path) -> Path:
     """A pyinstrument profile of the extraction stage in one process, as text."""
     from pyinstrument import Profiler
@@ -1068,9 +1103,57 @@ def render(report: Report) -> str:
                 ),
             ),
         ]
+    if report.distributed:
+        plain = report.distributed[0]
+        lines += [
+            "",
+            "## Partitioned run: child flow runs on a process work pool",
+            "",
+            "The deployment `chitieu-etl-partitioned/partitioned` on a `prefect server` with 1 "
+            "and 2 process workers on this machine (each worker cores / workers extraction "
+            "processes, one child at a time), against a plain `chitieu run` on the same "
+            "server. Wall: from the parent's creation to its end. Child start: from a child's "
+            "creation to its flow starting (waiting for a free worker, pick-up, process start, "
+            "imports); child run: extract, validate, write Parquet (docs/scaling.md).",
+            "",
+            *_table(
+                (
+                    "mode",
+                    "workers",
+                    "partitions",
+                    "wall s",
+                    "vs plain s",
+                    "per partition s",
+                    "child start s (mean)",
+                    "child run s (mean)",
+                    "facts",
+                ),
+                (
+                    (
+                        r["mode"],
+                        r["workers"],
+                        r["partitions"],
+                        f"{r['wall_s']:.1f}",
+                        f"{r['wall_s'] - plain['wall_s']:+.1f}" if r["partitions"] else "",
+                        f"{(r['wall_s'] - plain['wall_s']) / r['partitions']:+.1f}"
+                        if r["partitions"]
+                        else "",
+                        _mean(r["child_start_s"]),
+                        _mean(r["child_run_s"]),
+                        r["facts"],
+                    )
+                    for r in report.distributed
+                ),
+            ),
+        ]
     if report.notes:
         lines += ["", "## Notes of this run", "", *(f"- {n}" for n in report.notes)]
     return "\n".join(lines) + "\n"
+
+
+def _mean(values: Sequence[float]) -> str:
+    """The mean, with one decimal; empty for no values."""
+    return f"{sum(values) / len(values):.1f}" if values else ""
 
 
 def write_results(report: Report, path: Path, work: Path) -> None:
@@ -1111,6 +1194,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="reports whose facts the load comparison loads [2000]",
     )
     parser.add_argument("--only", default=",".join(PARTS), help=f"parts to run {PARTS}")
+    parser.add_argument(
+        "--distributed-n",
+        type=int,
+        default=10000,
+        help="reports of the partitioned run [10000]",
+    )
+    parser.add_argument(
+        "--partition-size", type=int, default=None, help="files per partition [PARTITION_SIZE]"
+    )
     parser.add_argument("--workers", type=int, default=2, help="pool size [2]")
     parser.add_argument(
         "--batch-size",
@@ -1143,6 +1235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.extract_n, args.load_n = "50,200", 200, 200
+        args.distributed_n, args.partition_size = 200, args.partition_size or 100
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = set(parts) - set(PARTS)
@@ -1170,6 +1263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             *(sizes if {"e2e", "prefect"} & set(parts) else ()),
             *((args.extract_n,) if "extract" in parts else ()),
             *((args.load_n,) if "load" in parts else ()),
+            *((args.distributed_n,) if "distributed" in parts else ()),
         }
     )
     corpora: dict[int, Path] = {}
@@ -1180,6 +1274,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         manifests[n] = generate(corpora[n], n, args.seed, 0.01)
     biggest = max(sizes)
     m = manifests[max(manifests)]
+    if "distributed" in parts:
+        from flows.partitions import PARTITION_SIZE
+
+        partition_size = args.partition_size or PARTITION_SIZE
     report.workload = {
         "generator": f"`python -m benchmarks.generate OUT -n N --seed {args.seed}`",
         "reports (largest corpus)": f"{m.n:,}",
@@ -1190,6 +1288,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "batch size": str(batch_size),
         "workers": str(args.workers),
     }
+    if "distributed" in parts:
+        report.workload["partitioned run"] = (
+            f"first {args.distributed_n:,} reports, partitions of {partition_size:,}"
+        )
     if "extract" in parts:
         bench_extraction(
             report, corpora[args.extract_n] / "base", args.extract_n, batch_size, args.workers
@@ -1219,11 +1321,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_prefect(
             report, corpora[biggest] / "base", work, env, args.workers, not args.no_server
         )
+    if "distributed" in parts:
+        bench_distributed(report, corpora[args.distributed_n] / "base", args.distributed_n,
+                          work, env, partition_size)  # fmt: skip
     if str(args.results) != "-":
         write_results(report, args.results, work)
         _log(f"results: {args.results}")
     for c in report.checks:
-        print(f"{'PASS' if c.passed else 'MISS'}  {c.figure}: {c.value} (target {c.target})")
+        mark = {True: "PASS", False: "MISS", None: "INFO"}[c.passed]
+        print(f"{mark}  {c.figure}: {c.value} (target {c.target})")
     return 0
 
 

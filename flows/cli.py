@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import math
@@ -204,6 +205,15 @@ def run(
             "--reread", help="Read every report again, even those already loaded.", metavar=""
         ),
     ] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="tcp://HOST:PORT",
+            help="Extract on this Dask cluster's workers (default: $CHITIEU_DASK; needs "
+            "chitieu[dask] and PREFECT_API_URL).",
+        ),
+    ] = None,
 ) -> None:
     """Run the ETL flow (a real Prefect flow run) over reports into the warehouse.
 
@@ -222,6 +232,9 @@ def run(
         if not p.exists():
             raise _fail(f"{printable(str(p))}: no such file or folder")
     _check_reference()
+    dask = dask or settings.dask_address
+    if dask:
+        _check_dask(dask)
     if quiet or as_json:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
     _exit_cleanly_on_signals()  # so that the server started next is stopped too
@@ -231,7 +244,13 @@ def run(
     etl.preload()
     with _prefect_api(server):
         summary = _run_flow(
-            inputs, db_path, full, yes, show_progress=not (quiet or as_json), reread=reread
+            inputs,
+            db_path,
+            full,
+            yes,
+            show_progress=not (quiet or as_json),
+            reread=reread,
+            dask=dask,
         )
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, default=str))
@@ -251,8 +270,10 @@ def _run_flow(
     yes: bool,
     show_progress: bool,
     reread: bool = False,
+    dask: str | None = None,
 ) -> dict:
-    """Run the flow, with a progress bar over files on a terminal."""
+    """Run the flow (its extraction on the Dask cluster at `dask`, if given), with a
+    progress bar over files on a terminal."""
     from rich.progress import Progress
 
     from flows import etl
@@ -268,13 +289,26 @@ def _run_flow(
 
         etl.add_progress_hook(advance)
         try:
-            return etl.chitieu_etl(
+            the_flow = etl.on_dask(dask) if dask else etl.chitieu_etl
+            return the_flow(
                 [str(p) for p in inputs], str(db_path), full, confirm_full=yes, reread=reread
             )
         except (WarehouseError, etl.NoReports) as exc:
             raise _fail(str(exc)) from None
         finally:
             etl.remove_progress_hook(advance)
+
+
+def _check_dask(address: str) -> None:
+    """`--dask` needs prefect-dask installed, and a Prefect server the Dask workers can
+    reach (the embedded one answers on this host's loopback only)."""
+    if importlib.util.find_spec("prefect_dask") is None:
+        raise _fail("--dask needs the dask extra: pip install 'chitieu[dask]'")
+    if not os.environ.get("PREFECT_API_URL"):
+        raise _fail(
+            f"--dask {address}: the Dask workers report to Prefect; set PREFECT_API_URL "
+            "to a Prefect server they can reach (prefect server start)"
+        )
 
 
 class _OneLineErrors(logging.Filter):

@@ -10,22 +10,26 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from prefect import flow, get_run_logger, task
+from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.schedules import Cron
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows import __version__
 from flows.documents import (
     DUPLICATE_SOURCE,
     InputFile,
+    RejectedInput,
     discover,
     unchanged_inputs,
 )
@@ -65,8 +69,18 @@ class _Progress:
         for hook in self.hooks:
             hook(advance, self.total)
 
+    def __reduce__(self) -> tuple[Callable[[], _Progress], tuple[()]]:
+        """Pickled as a reference to the receiving process's own instance: a task or flow
+        shipped to another process (Dask) must not drag this one's listeners along."""
+        return (_current_progress, ())
+
 
 _progress = _Progress()
+
+
+def _current_progress() -> _Progress:
+    """This process's progress listeners."""
+    return _progress
 
 
 def add_progress_hook(hook: ProgressHook) -> None:
@@ -202,6 +216,129 @@ def load_warehouse(
     )
 
 
+@dataclass
+class RunInputs:
+    """What a run reads: its warehouse, the files found (named by their path key), those
+    rejected before reading, the changed ones and the sources skipped as unchanged."""
+
+    db: Path
+    catalogue: str
+    files: list[InputFile]
+    missing: list[RejectedInput]
+    to_read: list[InputFile]
+    skipped: list[str]
+
+
+def run_inputs(
+    paths: list[str] | None, db_path: str | None, reread: bool, logger: Any
+) -> RunInputs:
+    """The inputs of a run: the files under `paths` (default: the reports folder), the
+    catalogue they are read with, and which of them changed since the warehouse read them.
+    An input folder without files fails the run."""
+    settings = get_settings()
+    db = Path(db_path) if db_path else settings.db_path
+    inputs = [Path(p) for p in paths] if paths else [settings.reports_dir]
+    catalogue = catalogue_hash(settings.reference_dir)
+    refresh_catalogue(settings.reference_dir, catalogue)
+    found, missing = discover(inputs)
+    files = warehouse_inputs(found, settings.reports_dir)
+    logger.info("%d files under %s", len(files), printable(", ".join(map(str, inputs))))
+    empty = empty_inputs(inputs, files)
+    if empty and not missing:  # a folder whose files were all rejected is reported by those
+        raise NoReports(
+            f"{', '.join(map(str, empty))}: no report files in this folder "
+            "(check the input path; nothing was loaded)"
+        )
+    _progress.report(0, len(files))
+    changed = select_changed_inputs(quote(files), db, catalogue, reread)
+    return RunInputs(db, catalogue, files, missing, changed.to_read, changed.skipped)
+
+
+def load_run(
+    run: RunInputs,
+    docs: pl.DataFrame,
+    obs: pl.DataFrame,
+    rejects: pl.DataFrame,
+    n_facts: int,
+    rejected_files: int,
+    full: bool,
+    confirm_full: bool,
+    started_at: datetime,
+    logger: Any,
+) -> dict[str, Any]:
+    """Load a run's validated frames in one warehouse transaction, publish what it did,
+    and return its summary."""
+    settings = get_settings()
+    docs, obs = with_identity(docs, obs)
+    # sources read: those skipped (by their identity), the documents (idem), the other files,
+    # and a source two inputs share (neither was read: its facts stay)
+    extracted = set(docs["source_path"].to_list())
+    read = [
+        *run.skipped,
+        *(f.source for f in run.to_read if f.source not in extracted),
+        *(m.source for m in run.missing if m.check == DUPLICATE_SOURCE),
+    ]
+    result = load_warehouse(
+        run.db,
+        docs,
+        obs,
+        rejects,
+        read,
+        full,
+        settings.lock_timeout_s,
+        started_at,
+        run.catalogue,
+        confirm_full,
+    )
+    for _, path, same_as in result.duplicates:
+        logger.warning("not loaded %s: the same text is already loaded as %s", path, same_as)
+    for correction_id, kind, source, _ in result.flagged:
+        logger.warning(
+            "%s %d of %s needs review: the report now reads differently",
+            "correction" if kind == "correct" else "retraction",
+            correction_id,
+            source,
+        )
+    summary = {
+        "files": len(run.files) + len(run.missing),
+        "documents": docs.height,
+        "skipped_unchanged": len(run.skipped),
+        "facts": n_facts,
+        "inserted": result.inserted,
+        "closed": result.closed,
+        "unchanged": result.unchanged,
+        "rejected": rejects.height,
+        "rejected_files": rejected_files,
+        "rejects": [
+            {"source": r["source"], "stage": r["stage"], "reason": r["reason"]}
+            for r in rejects.select("source", "stage", "reason").iter_rows(named=True)
+        ],
+        "closed_sources": list(result.closed_sources),
+        "duplicates": [
+            {"source": source, "file": path, "duplicate_of": same_as}
+            for source, path, same_as in result.duplicates
+        ],
+        "needs_review": [
+            {"correction_id": cid, "kind": kind, "source": source, "fact_key": key}
+            for cid, kind, source, key in result.flagged
+        ],
+        "catalogue_hash": run.catalogue,
+        "load_id": result.load_id,
+        "warehouse": str(run.db),
+        "flow_run_id": flow_run.get_id(),
+    }
+    _publish(summary, facts_by_indicator(run.db, result.load_id))
+    logger.info(
+        "load %s: %d inserted, %d closed, %d unchanged, %d rejected",
+        result.load_id,
+        result.inserted,
+        result.closed,
+        result.unchanged,
+        rejects.height,
+    )
+    return summary
+
+
 @flow(name="chitieu-etl", log_prints=False)
 def chitieu_etl(
     paths: list[str] | None = None,
@@ -220,32 +357,18 @@ def chitieu_etl(
     fails the run."""
     started_at = datetime.now(UTC)
     logger = get_run_logger()
-    settings = get_settings()
-    db = Path(db_path) if db_path else settings.db_path
-    inputs = [Path(p) for p in paths] if paths else [settings.reports_dir]
-    catalogue = catalogue_hash(settings.reference_dir)
-    refresh_catalogue(settings.reference_dir, catalogue)
-    found, missing = discover(inputs)
-    files = warehouse_inputs(found, settings.reports_dir)
-    logger.info("%d files under %s", len(files), printable(", ".join(map(str, inputs))))
-    empty = empty_inputs(inputs, files)
-    if empty and not missing:  # a folder whose files were all rejected is reported by those
-        raise NoReports(
-            f"{', '.join(map(str, empty))}: no report files in this folder "
-            "(check the input path; nothing was loaded)"
-        )
-    _progress.report(0, len(files))
-    changed = select_changed_inputs(quote(files), db, catalogue, reread)
-    to_read, skipped = changed.to_read, changed.skipped
-
-    chunks = batches(to_read, batch_size)
-    with extraction_pool(workers or settings.workers, len(chunks)) as pool:
-        futures = [extract_reports.submit(quote(chunk), quote(pool)) for chunk in chunks]
-        parts = [f.result() for f in futures]
+    run = run_inputs(paths, db_path, reread, logger)
+    chunks = batches(run.to_read, batch_size)
+    if _tasks_leave_this_process():
+        futures, parts = [], _extract_elsewhere(chunks)
+    else:
+        with extraction_pool(workers or get_settings().workers, len(chunks)) as pool:
+            futures = [extract_reports.submit(quote(chunk), quote(pool)) for chunk in chunks]
+            parts = [f.result() for f in futures]
     documents = pl.concat([p.documents for p in parts]) if parts else documents_frame([])
     observations = pl.concat([p.observations for p in parts]) if parts else observations_frame([])
     read_rejects = pl.concat(
-        [rejects_frame(input_reject(m) for m in missing), *(p.rejects for p in parts)]
+        [rejects_frame(input_reject(m) for m in run.missing), *(p.rejects for p in parts)]
     )
     del futures, parts  # the batches live on only in the concatenated frames
     for row in read_rejects.iter_rows(named=True):
@@ -255,74 +378,37 @@ def chitieu_etl(
     docs, obs, row_rejects = validate_frames(documents, observations)
     del documents, observations
     rejects = pl.concat([read_rejects, row_rejects])
-    docs, obs = with_identity(docs, obs)
-    # sources read: those skipped (by their identity), the documents (idem), the other files,
-    # and a source two inputs share (neither was read: its facts stay)
-    extracted = set(docs["source_path"].to_list())
-    read = [
-        *skipped,
-        *(f.source for f in to_read if f.source not in extracted),
-        *(m.source for m in missing if m.check == DUPLICATE_SOURCE),
-    ]
-    result = load_warehouse(
-        db,
-        docs,
-        obs,
-        rejects,
-        read,
-        full,
-        settings.lock_timeout_s,
-        started_at,
-        catalogue,
-        confirm_full,
+    n_rejected_files = read_rejects.height
+    return load_run(
+        run, docs, obs, rejects, n_facts, n_rejected_files, full, confirm_full, started_at, logger
     )
-    for _, path, same_as in result.duplicates:
-        logger.warning("not loaded %s: the same text is already loaded as %s", path, same_as)
-    for correction_id, kind, source, _ in result.flagged:
-        logger.warning(
-            "%s %d of %s needs review: the report now reads differently",
-            "correction" if kind == "correct" else "retraction",
-            correction_id,
-            source,
-        )
-    summary = {
-        "files": len(files) + len(missing),
-        "documents": docs.height,
-        "skipped_unchanged": len(skipped),
-        "facts": n_facts,
-        "inserted": result.inserted,
-        "closed": result.closed,
-        "unchanged": result.unchanged,
-        "rejected": rejects.height,
-        "rejected_files": read_rejects.height,
-        "rejects": [
-            {"source": r["source"], "stage": r["stage"], "reason": r["reason"]}
-            for r in rejects.select("source", "stage", "reason").iter_rows(named=True)
-        ],
-        "closed_sources": list(result.closed_sources),
-        "duplicates": [
-            {"source": source, "file": path, "duplicate_of": same_as}
-            for source, path, same_as in result.duplicates
-        ],
-        "needs_review": [
-            {"correction_id": cid, "kind": kind, "source": source, "fact_key": key}
-            for cid, kind, source, key in result.flagged
-        ],
-        "catalogue_hash": catalogue,
-        "load_id": result.load_id,
-        "warehouse": str(db),
-        "flow_run_id": flow_run.get_id(),
-    }
-    _publish(summary, facts_by_indicator(db, result.load_id))
-    logger.info(
-        "load %s: %d inserted, %d closed, %d unchanged, %d rejected",
-        result.load_id,
-        result.inserted,
-        result.closed,
-        result.unchanged,
-        rejects.height,
-    )
-    return summary
+
+
+def _tasks_leave_this_process() -> bool:
+    """Whether this flow run's task runner sends tasks to other processes or hosts (Dask)
+    rather than to threads of this one."""
+    context = FlowRunContext.get()
+    return context is not None and not isinstance(context.task_runner, ThreadPoolTaskRunner)
+
+
+def _extract_elsewhere(chunks: list[list[InputFile]]) -> list[ExtractedBatch]:
+    """The batches extracted by a task runner of other processes (Dask workers): no process
+    pool (theirs are their own) and no `quote()`d arguments, which prefect-dask hands to
+    the task still wrapped."""
+    futures = [extract_reports.submit(chunk, None) for chunk in chunks]
+    parts = []
+    for chunk, future in zip(chunks, futures, strict=True):
+        parts.append(future.result())
+        _progress.report(len(chunk))
+    return parts
+
+
+def on_dask(address: str) -> Flow[..., dict[str, Any]]:
+    """The flow with its extraction tasks run on the Dask cluster whose scheduler is at
+    `address` (tcp://HOST:PORT). Needs the `dask` extra (prefect-dask)."""
+    from prefect_dask import DaskTaskRunner
+
+    return chitieu_etl.with_options(task_runner=DaskTaskRunner(address=address))
 
 
 def preload() -> None:

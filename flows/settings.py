@@ -69,6 +69,12 @@ class Settings:
     workers: int = field(
         default_factory=lambda: int(os.environ.get("CHITIEU_WORKERS", os.cpu_count() or 1))
     )
+    results_dir: Path | None = field(
+        default_factory=lambda: Path(v) if (v := os.environ.get("CHITIEU_RESULTS")) else None
+    )
+    """Shared folder where partitions of a partitioned run leave their results."""
+    dask_address: str | None = field(default_factory=lambda: os.environ.get("CHITIEU_DASK") or None)
+    """Scheduler of an existing Dask cluster that `chitieu run` extracts on (tcp://HOST:PORT)."""
     lock_timeout_s: float = field(
         default_factory=lambda: float(os.environ.get("CHITIEU_LOCK_TIMEOUT", "30"))
     )

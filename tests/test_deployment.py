@@ -165,7 +165,7 @@ def test_the_deployment_runs_on_a_worker_and_loads_the_warehouse(server: Server,
 
     prefect(server, "work-pool", "create", POOL, "--type", "process")
     params = {"paths": [str(reports)], "db_path": str(db)}
-    prefect(server, "--no-prompt", "deploy", "--all", "--params", json.dumps(params))
+    prefect(server, "--no-prompt", "deploy", "-n", "daily", "--params", json.dumps(params))
 
     deployment = api_get(server, f"/deployments/name/{DEPLOYMENT}")
     assert_daily_at_six_vietnam_time(deployment)
