@@ -517,20 +517,26 @@ def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def known_inputs(
     db_path: Path, *, lock_timeout_s: float | None = None
 ) -> dict[str, tuple[str, str]]:
-    """source -> (content_hash, extractor_version) of the document currently loaded for it.
+    """source -> (content_hash, extractor_version) of the document currently loaded for it
+    (or of the bytes a file was last rejected for). Empty when the file does not exist yet
+    or has not been migrated to the current schema."""
+    rows = _read_if_current(db_path, "known_inputs", lock_timeout_s)
+    return {source: (content_hash, version) for source, content_hash, version in rows}
 
-    Lets a run skip files it has already loaded with the same extractor. Empty when
-    the file does not exist yet or has not been migrated to the current schema.
-    """
+
+def _read_if_current(
+    db_path: Path, step: str, lock_timeout_s: float | None
+) -> list[tuple[Any, ...]]:
+    """The rows of `sql/read/<step>.sql` on a warehouse at the current schema; none when
+    there is no file yet or it was not migrated (then every input is read again)."""
     if not db_path.exists():
-        return {}
+        return []
     con = _connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s)
     try:
         check_schema_version(con, db_path)
         if _schema_version(con) < _migrations(_sql_dir())[-1][0]:
-            return {}
-        rows = _run_sql(con, _sql_dir() / "read" / "known_inputs.sql")
-        return {source: (content_hash, version) for source, content_hash, version in rows}
+            return []
+        return _run_sql(con, _sql_dir() / "read" / f"{step}.sql")
     except IntegrityError as exc:
         raise WarehouseError(str(exc)) from None
     except duckdb.Error as exc:
@@ -640,28 +646,10 @@ class KnownFile:
 
 
 def known_files(db_path: Path, *, lock_timeout_s: float | None = None) -> dict[str, KnownFile]:
-    """source_path -> what the warehouse holds for that file (see `KnownFile`).
-
-    Empty when the file does not exist yet or has not been migrated to the current
-    schema (then every file is read, and the load migrates it).
-    """
-    if not db_path.exists():
-        return {}
-    con = _connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s)
-    try:
-        check_schema_version(con, db_path)
-        if _schema_version(con) < _migrations(_sql_dir())[-1][0]:
-            return {}
-        rows = _run_sql(con, _sql_dir() / "read" / "known_files.sql")
-        return {path: KnownFile(*rest) for path, *rest in rows}
-    except IntegrityError as exc:
-        raise WarehouseError(str(exc)) from None
-    except duckdb.Error as exc:
-        if damaged(exc):
-            raise _open_error(db_path, exc) from None
-        raise WarehouseError(f"reading {db_path} failed: {_one_line(exc)}") from None
-    finally:
-        con.close()
+    """source_path -> what the warehouse holds for that file (see `KnownFile`); empty when
+    the file does not exist yet or has not been migrated to the current schema."""
+    rows = _read_if_current(db_path, "known_files", lock_timeout_s)
+    return {path: KnownFile(*rest) for path, *rest in rows}
 
 
 @contextlib.contextmanager

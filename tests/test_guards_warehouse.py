@@ -60,7 +60,11 @@ def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 def chitieu(
     *args: str, env: dict[str, str] | None = None, timeout: float = 240
 ) -> subprocess.CompletedProcess[str]:
-    """The real command in a subprocess, as a user runs it."""
+    """The real command in a subprocess, as a user runs it; a run's first folder is its
+    reports root, so that its reports are known by their names in that folder."""
+    folders = [a for a in args[1:] if Path(a).is_dir()]
+    if args and args[0] == "run" and folders and env is not None and "CHITIEU_REPORTS" not in env:
+        env = {**env, "CHITIEU_REPORTS": folders[0]}
     return subprocess.run(
         [sys.executable, "-m", "flows", *args],
         capture_output=True,
@@ -163,6 +167,7 @@ def test_a_table_shows_the_first_rows_and_says_how_to_see_more(warehouse: Path, 
 ROW_RULES = {"codes_are_known", "percent_in_range", "value_within_bounds"}
 """Checks over single fact rows: validation must reject every row they would flag."""
 WAREHOUSE_RULES = {
+    "corrections_are_consistent",
     "fact_has_document",
     "load_counts_match_rows",
     "one_current_version_per_key",
@@ -771,7 +776,7 @@ def test_document_encoding_holds_encodings_and_format_the_file_type(tmp_path: Pa
         f"<html><head><title>Báo cáo</title></head><body><p>{SEED_TEXT}</p></body></html>",
     )
     document = docx.Document()
-    document.add_paragraph(SEED_TEXT)
+    document.add_paragraph(SEED_TEXT + "\n\nBản Word của báo cáo.")  # not a copy of a.txt
     document.save(str(folder / "c.docx"))
     db = tmp_path / "w.duckdb"
     seed_load(db, folder)

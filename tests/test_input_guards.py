@@ -55,10 +55,15 @@ report the test process's size, not the command's (VmHWM is reset by the exec). 
 Prefect server is a separate process, not counted."""
 
 
-def env(**extra: str) -> dict[str, str]:
+def env(*args: object, **extra: str) -> dict[str, str]:
+    """The command's environment; a run's first folder is its reports root, so that its
+    reports are known by their names in that folder (as under `CHITIEU_REPORTS`)."""
     out = dict(os.environ)
     out.update(PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", **extra)
     out.pop("PREFECT_API_URL", None)
+    folders = [a for a in args[1:] if isinstance(a, Path) and a.is_dir()]
+    if args and args[0] == "run" and folders and "CHITIEU_REPORTS" not in extra:
+        out["CHITIEU_REPORTS"] = str(folders[0])
     return out
 
 
@@ -68,7 +73,7 @@ def chitieu(*args: object, **extra: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         errors="replace",
-        env=env(**extra),
+        env=env(*args, **extra),
         timeout=600,
     )
 
@@ -80,7 +85,7 @@ def chitieu_rss(*args: object, **extra: str) -> tuple[subprocess.CompletedProces
         capture_output=True,
         text=True,
         errors="replace",
-        env=env(**extra),
+        env=env(*args, **extra),
         timeout=600,
     )
     lines = [line for line in result.stderr.splitlines() if line.startswith(PEAK)]
