@@ -130,3 +130,8 @@ def word_scan_pattern(words: Iterable[str], tail: str = "", before: str = "") ->
 def word_set(words: str) -> frozenset[str]:
     """The words of a space-separated list, tone marks placed one way."""
     return frozenset(tone_form(w) for w in words.split())
+
+
+def lower_pattern(pattern: str) -> re.Pattern[str]:
+    """A pattern over the lowercase text (tone marks placed as `tone_form` places them)."""
+    return re.compile(tone_form(pattern))

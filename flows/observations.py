@@ -23,12 +23,12 @@ from typing import Any
 
 from flows.catalogue import Catalogue, Province, get_catalogue
 from flows.documents import Document, split_sentences
-from flows.folding import fast_lower, tone_form, word_set
+from flows.folding import fast_lower, lower_pattern, tone_form, word_set
 from flows.limits import evidence_limit, evidence_window
 from flows.numbers import SCALES, Numeral, find_numerals
 from flows.periods import Period, find_mentions
-from flows.quantities import Unit, noun_after, unit_after
-from flows.timeframes import CHANGE_MEASURES, NOW_KINDS, SentenceTime, TimeFrames
+from flows.quantities import MONEY, Unit, noun_after, unit_after
+from flows.timeframes import NOW_KINDS, SentenceTime, TimeFrames
 
 EXTRACTOR_VERSION = "0.3.0"
 """Bumped whenever the extractor may read a text differently; recorded with every load."""
@@ -67,9 +67,7 @@ class Observation:
 OBSERVATION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Observation))
 
 
-def _rx(pattern: str) -> re.Pattern[str]:
-    """A pattern over the lowercase text (tone marks placed as `tone_form` places them)."""
-    return re.compile(tone_form(pattern))
+_rx = lower_pattern
 
 
 # ---- what is not a fact -------------------------------------------------------------------
@@ -194,8 +192,6 @@ _CHANGE_VERBS = frozenset(tone_form(w) for w in ("tăng", "giảm"))
 _AREA_LABEL = tone_form("khu vực")
 """Before a number with no unit, part of a name or a level ("cấp 2", "Khu vực 2"): no count."""
 _CONTRIBUTES = [tone_form("đóng"), tone_form("góp")]
-_CHANGE_MEASURES = CHANGE_MEASURES
-_MONEY = frozenset({"VND", "USD", "VND/person", "USD/person"})
 _VEHICLES = frozenset({"vehicle", "vehicle/day"})
 _REORGANISED = "2025-07-01"
 _REORGANISED_DAY = date(2025, 7, 1)
@@ -632,7 +628,7 @@ class _DocumentReader:
             unit_code, scale = self.last_by_indicator[indicator]
             if not n.scaled:
                 low_v, high_v = low_v * scale, high_v * scale
-        elif indicator and unit_code in _MONEY and n.scaled:
+        elif indicator and unit_code in MONEY and n.scaled:
             self.last_by_indicator[indicator] = (unit_code, _scale_factor(low[n.start : n.end]))
 
         period = self.time.period_of(n, span.time, unit_code, measure, indicator, clause)
@@ -773,9 +769,9 @@ class _DocumentReader:
             if unit == "percent" or u == "percent":
                 continue
             if (
-                (unit in _MONEY and u in _MONEY)
+                (unit in MONEY and u in MONEY)
                 or (unit in _VEHICLES and u in _VEHICLES)
-                or (unit == "count" and u not in _MONEY)
+                or (unit == "count" and u not in MONEY)
             ):
                 fallback = fallback or code
         return fallback

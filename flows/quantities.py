@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from flows.folding import tone_form, word_set
 
 # (pattern, unit code, factor); longest and most specific first.
+MONEY = frozenset({"VND", "USD", "VND/person", "USD/person"})
+"""The units of amounts of money."""
 _UNITS: tuple[tuple[str, str, float], ...] = (
     (
         r"(?:triệu\s+)?(?:đồng|vnđ|vnd|đ)\s*/\s*(?:người|lao động|khẩu)(?:\s*/\s*(?:năm|tháng))?",

@@ -19,9 +19,10 @@ import polars as pl
 from flows.frames import REJECT_SCHEMA, record_json
 from flows.rules import value_bound_checks
 from flows.settings import get_settings
+from flows.timeframes import CHANGE_MEASURES as TIME_CHANGE_MEASURES
 
 MEASURES = ("level", "change_pct", "change_abs", "change_pp", "plan_pct", "share_pct")
-CHANGE_MEASURES = ("change_pct", "change_abs", "change_pp")
+CHANGE_MEASURES = tuple(sorted(TIME_CHANGE_MEASURES))
 PERIOD_PATTERN = (
     r"^\d{4}(-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
     r"|^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"

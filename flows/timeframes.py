@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,20 +36,16 @@ from flows.bases import (
     find_comparisons,
     month_of,
 )
-from flows.folding import tone_form, word_set
+from flows.folding import lower_pattern, tone_form, word_set
 from flows.numbers import Numeral
 from flows.periods import Mention, Period, as_stock, interval, month_end, resolve
+from flows.quantities import MONEY
 
 NOW_KINDS = frozenset(("now", "tonow"))
 PERIOD_KINDS = frozenset(("year", "years", "nmonths", "quarter", "month", "date", "days"))
 """Time words that name a period (not "hiện nay", not a clock time or a dateline)."""
 CHANGE_MEASURES = frozenset({"change_pct", "change_abs", "change_pp"})
-_MONEY = frozenset({"VND", "USD", "VND/person", "USD/person"})
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    """A pattern over the lowercase text (tone marks placed as `tone_form` places them)."""
-    return re.compile(tone_form(pattern))
+_rx = lower_pattern
 
 
 _OF_WHICH = tone_form("trong đó")
@@ -151,7 +146,7 @@ def is_stock(
         return False
     if unit in _STOCK_UNITS or indicator == "population.total":
         return True
-    if unit in _MONEY and _DEBT_RE.search(low, clause, pos):
+    if unit in MONEY and _DEBT_RE.search(low, clause, pos):
         return True  # credit outstanding, balances: a stock at a date
     if unit == "ha" and _STANDING_AREA_RE.search(low, clause, pos):
         return True  # "diện tích cà phê toàn tỉnh": the area standing at a date

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+from flows.timeframes import CHANGE_MEASURES
+
 LABELS: dict[str, str] = {
     "approx": "Xấp xỉ",
     "area": "Địa bàn",
@@ -68,7 +70,7 @@ MEASURES: dict[str, str] = {
 _UNIT_WORDS = {"USD": "USD", "percent": "%"}
 """Units written differently from their catalogue name (`đô la Mỹ` reads `USD` in tables)."""
 
-_CHANGE_MEASURES = frozenset({"change_pct", "change_abs"})
+_CHANGE_MEASURES = CHANGE_MEASURES
 
 
 def vn_number(value: float, decimals: int = 2) -> str:
